@@ -1,0 +1,1 @@
+"""xentdoc: cross-entropy and its building blocks, computed exactly with NumPy."""

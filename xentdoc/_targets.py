@@ -1,0 +1,108 @@
+"""Reading the (input, target, weight) triple of a classification loss, with torch's shape rules.
+
+The class axis is 0 for an input of shape (C,) and 1 for (N, C) or (N, C, d1, ..., dk); a
+class-index target has the input's shape without that axis, a class-probability target has the
+input's shape.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+from xentdoc._validation import as_float_array, check_distribution
+
+
+class ClassTargets(NamedTuple):
+    """Class-index targets, with the ignored positions masked out."""
+
+    safe_index: np.ndarray  # target with ignored entries replaced by class 0, class axis kept (length 1)
+    kept: np.ndarray  # True where the target is not ignore_index, class axis kept (length 1)
+    target_weight: np.ndarray  # weight[target] where kept, else 0, class axis kept (length 1)
+
+
+def class_axis_of(input: np.ndarray) -> int:
+    """The class axis of a loss input; raise for a scalar input."""
+    if input.ndim == 0:
+        raise ValueError("`input` must have shape (C,), (N, C) or (N, C, d1, ..., dk); got a scalar.")
+    return 0 if input.ndim == 1 else 1
+
+
+def read_input(input) -> tuple[np.ndarray, int]:
+    """Return the float input array and its class axis."""
+    input = as_float_array(input, "input")
+    return input, class_axis_of(input)
+
+
+def read_weight(weight, input: np.ndarray, class_axis: int):
+    """Return `weight` as an array broadcasting along the class axis, or None."""
+    if weight is None:
+        return None
+    weight = as_float_array(weight, "weight")
+    n_classes = input.shape[class_axis]
+    if weight.shape != (n_classes,):
+        raise ValueError(
+            f"`weight` must be a 1-D array of length C = {n_classes} (one weight per class), "
+            f"got shape {weight.shape}."
+        )
+    shape = [1] * input.ndim
+    shape[class_axis] = n_classes
+    return weight.astype(input.dtype, copy=False).reshape(shape)
+
+
+def is_probability_target(target) -> bool:
+    """Float targets are class probabilities; integer targets are class indices (as in torch)."""
+    return np.asarray(target).dtype.kind == "f"
+
+
+def read_probability_target(target, input: np.ndarray, class_axis: int) -> np.ndarray:
+    """Return float targets checked to be class probabilities of the input's shape."""
+    target = np.asarray(target)
+    if target.shape != input.shape:
+        raise ValueError(
+            "`target` of floats is read as class probabilities and must have the input's shape "
+            f"{input.shape}, got {target.shape}; class indices must be integers."
+        )
+    check_distribution(target, class_axis, "target")
+    return target.astype(input.dtype, copy=False)
+
+
+def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore_index) -> ClassTargets:
+    """Return class-index targets checked against the input's shape and number of classes."""
+    target = np.asarray(target)
+    if target.dtype.kind not in "iu":
+        raise TypeError(
+            "`target` must hold integer class indices, or floats that are class probabilities "
+            f"of the input's shape; got dtype {target.dtype}."
+        )
+    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"`ignore_index` must be an integer, got {ignore_index!r}.")
+    batch_shape = input.shape[:class_axis] + input.shape[class_axis + 1 :]
+    if target.shape != batch_shape:
+        raise ValueError(
+            f"`target` of class indices must have shape {batch_shape} for an input of shape "
+            f"{input.shape}, got {target.shape}."
+        )
+    n_classes = input.shape[class_axis]
+    kept = target != ignore_index
+    if np.any(kept & (target < 0)):
+        raise IndexError(
+            f"`target` has a negative class index {int(target[kept & (target < 0)].flat[0])}; "
+            f"class indices must lie in [0, {n_classes}) or equal ignore_index={ignore_index}."
+        )
+    if np.any(kept & (target >= n_classes)):
+        raise IndexError(
+            f"`target` has class index {int(target[kept & (target >= n_classes)].flat[0])}, out of "
+            f"range: class indices must lie in [0, {n_classes}) or equal ignore_index={ignore_index}."
+        )
+    safe_index = np.expand_dims(np.where(kept, target, 0).astype(np.intp), class_axis)
+    kept = np.expand_dims(kept, class_axis)
+    if weight is None:
+        target_weight = kept.astype(input.dtype)
+    else:
+        # weight has the input's ndim with length 1 off the class axis, so it broadcasts here.
+        picked_weight = np.take_along_axis(weight, safe_index, class_axis)
+        target_weight = np.where(kept, picked_weight, 0).astype(input.dtype, copy=False)
+    return ClassTargets(safe_index, kept, target_weight)

@@ -1,0 +1,67 @@
+"""Shared look of the course's figures: one palette, one size, one set of fonts and lines.
+
+Figures are rendered to SVG with text as paths (no web font is needed), so sizes here are in
+inches and points as matplotlib expects; the page scales the SVG to the column width.
+"""
+
+import matplotlib
+from cycler import cycler
+from matplotlib.figure import Figure
+
+# Okabe and Ito's colour-blind-safe palette, in the order curves are usually drawn.
+PALETTE = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "orange": "#E69F00",
+    "black": "#000000",
+}
+#: The palette as a list, for ``zip(COLORS, curves)``.
+COLORS = list(PALETTE.values())
+#: A second cue besides colour, so curves stay apart in greyscale print.
+LINESTYLES = ["-", "--", "-.", ":"]
+
+#: Default size in inches: 6.4 x 3.6 in is 614 x 346 CSS pixels, about the text column.
+WIDTH, HEIGHT = 6.4, 3.6
+FONT_SIZE = 11
+
+#: rcParams of every course figure. Text and axes take their style when they are created,
+#: so the registry draws each figure function inside ``context()``.
+RC = {
+    "font.size": FONT_SIZE,
+    "axes.titlesize": FONT_SIZE + 1,
+    "axes.labelsize": FONT_SIZE,
+    "axes.prop_cycle": cycler(color=COLORS[:4], linestyle=LINESTYLES),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 2.0,
+    "legend.frameon": False,
+    # A white background, not transparent: the SVG stays readable on the dark theme.
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+}
+
+
+def context():
+    """Context manager applying the course's rcParams (see ``RC``)."""
+    return matplotlib.rc_context(RC)
+
+
+def new_figure(ncols=1, nrows=1, *, width=WIDTH, height=HEIGHT, **subplot_kw):
+    """Return ``(fig, axes)``: a new ``Figure`` in the course's style and its axes.
+
+    ``axes`` is one ``Axes`` when ``ncols == nrows == 1``, else an array as from
+    ``Figure.subplots``. The figure does not use pyplot (no global state, no display).
+
+    >>> fig, ax = new_figure()
+    >>> [round(float(v), 1) for v in fig.get_size_inches()]
+    [6.4, 3.6]
+    """
+    with context():
+        fig = Figure(figsize=(width, height), layout="constrained")
+        axes = fig.subplots(nrows, ncols, subplot_kw=subplot_kw or None)
+    return fig, axes

@@ -20,7 +20,7 @@ from xentdoc._targets import (
 )
 from xentdoc._validation import check_reduction
 from xentdoc.sigmoid import _scalar_if_0d
-from xentdoc.softmax import _normaliser
+from xentdoc.softmax import _normaliser, log_softmax
 
 
 def _reduce(losses: np.ndarray, reduction: str, mean_denominator) -> np.ndarray:
@@ -121,16 +121,45 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _reduce(np.squeeze(losses, class_axis), reduction, target.target_weight)
 
 
-def _class_target_losses(input, class_axis, target, weight, label_smoothing, parts):
+# Work on blocks of about this many bytes: each block's shift, exp and sum then run in the CPU
+# cache, so the logits are read from memory once instead of once per pass.
+_BLOCK_BYTES = 1 << 20
+
+
+def _neg_log_prob_of_target(input, class_axis, safe_index):
+    """-log softmax(input)[target] per sample (class axis kept, length 1), block by block.
+
+    Per sample this is log1p(tau) - (x_y - max x), two non-negative terms: no cancellation.
+    """
+    if class_axis == 0:  # a single sample of shape (C,): treat as a batch of one
+        return _neg_log_prob_of_target(input[None], 1, safe_index[None])[0]
+    result = np.empty(safe_index.shape, dtype=input.dtype)
+    rows_per_block = max(1, _BLOCK_BYTES // max(1, input[:1].nbytes))
+    shifted = np.empty((min(rows_per_block, input.shape[0]),) + input.shape[1:], dtype=input.dtype)
+    for start in range(0, input.shape[0], rows_per_block):
+        rows = slice(start, start + rows_per_block)
+        logits = input[rows]
+        block = shifted[: logits.shape[0]]
+        top_index = np.expand_dims(np.argmax(logits, axis=1), 1)
+        with np.errstate(over="ignore", invalid="ignore"):  # see softmax._normaliser
+            np.subtract(logits, np.take_along_axis(logits, top_index, 1), out=block)
+            target_shifted = np.take_along_axis(block, safe_index[rows], 1)
+            np.exp(block, out=block)
+        np.put_along_axis(block, top_index, 0, 1)
+        tail = block.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore"):
+            result[rows] = np.log1p(tail) - target_shifted
+    return result
+
+
+def _class_target_losses(input, class_axis, target, weight, label_smoothing):
     """Per-sample cross-entropy for class-index targets (class axis kept, length 1)."""
-    log_normaliser = np.log1p(parts.tail)  # logsumexp(x) - max(x)
-    target_shifted = np.take_along_axis(parts.shifted, target.safe_index, class_axis)
-    neg_log_prob_target = log_normaliser - target_shifted  # a sum of two terms >= 0: no cancellation
+    neg_log_prob_target = _neg_log_prob_of_target(input, class_axis, target.safe_index)
     with np.errstate(invalid="ignore"):
         losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
     if label_smoothing == 0.0:
         return losses
-    neg_log_probs = log_normaliser - parts.shifted
+    neg_log_probs = -np.asarray(log_softmax(input, axis=class_axis))
     weighted = neg_log_probs if weight is None else weight * neg_log_probs
     smooth = np.where(target.kept, weighted.sum(axis=class_axis, keepdims=True), 0)
     n_classes = input.shape[class_axis]
@@ -243,9 +272,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if input.size == 0:
         losses = np.zeros(np.delete(input.shape, class_axis), dtype=input.dtype)
         return _reduce(losses, reduction, _mean_denominator(input, class_axis, target))
-    parts = _normaliser(input, class_axis)
     if isinstance(target, np.ndarray):
-        log_probs = parts.shifted - np.log1p(parts.tail)
+        log_probs = log_softmax(input, axis=class_axis)
         n_classes = input.shape[class_axis]
         coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
         # 0 log 0 = 0: a class the target never names adds nothing, even at a -inf logit.
@@ -253,7 +281,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
             terms = np.where(coefficients == 0, 0, coefficients * log_probs)
         losses = -terms.sum(axis=class_axis, keepdims=True)
     else:
-        losses = _class_target_losses(input, class_axis, target, weight, label_smoothing, parts)
+        losses = _class_target_losses(input, class_axis, target, weight, label_smoothing)
     losses = np.squeeze(losses, class_axis).astype(input.dtype, copy=False)
     return _reduce(losses, reduction, _mean_denominator(input, class_axis, target))
 
@@ -334,6 +362,8 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
                     target.kept, smooth_grad, 0
                 )
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            grad = grad / np.sum(_mean_denominator(input, class_axis, target), dtype=np.float64)
+        denominator = np.sum(_mean_denominator(input, class_axis, target), dtype=np.float64)
+        # All targets ignored: the loss is NaN but nothing depends on the input (torch: zeros).
+        if denominator != 0:
+            grad = grad / denominator
     return grad.astype(input.dtype, copy=False)

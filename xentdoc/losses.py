@@ -125,6 +125,25 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 # cache, so the logits are read from memory once instead of once per pass.
 _BLOCK_BYTES = 1 << 20
 
+# Below this largest logit, e^x cannot overflow even summed over ~1e12 classes.
+_EXP_SAFE_TOP = {np.dtype(np.float32): 60.0, np.dtype(np.float64): 600.0}
+
+
+def _tail_sum(logits, top_index, top_logit, block):
+    """tau = sum over all but the top entry of e^(x - m), with `block` as scratch space."""
+    safe_top = _EXP_SAFE_TOP.get(logits.dtype, -np.inf)
+    if 0 <= top_logit.min() and top_logit.max() <= safe_top:
+        # Skip the subtraction pass: e^(x - m) = e^x e^-m. With m >= 0, a term e^x can only
+        # underflow where e^(x - m) underflows too, so nothing that counts is lost.
+        np.exp(logits, out=block)
+        np.put_along_axis(block, top_index, 0, 1)
+        return block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
+    with np.errstate(over="ignore", invalid="ignore"):  # see softmax._normaliser
+        np.subtract(logits, top_logit, out=block)
+        np.exp(block, out=block)
+    np.put_along_axis(block, top_index, 0, 1)
+    return block.sum(axis=1, keepdims=True)
+
 
 def _neg_log_prob_of_target(input, class_axis, safe_index):
     """-log softmax(input)[target] per sample (class axis kept, length 1), block by block.
@@ -135,19 +154,15 @@ def _neg_log_prob_of_target(input, class_axis, safe_index):
         return _neg_log_prob_of_target(input[None], 1, safe_index[None])[0]
     result = np.empty(safe_index.shape, dtype=input.dtype)
     rows_per_block = max(1, _BLOCK_BYTES // max(1, input[:1].nbytes))
-    shifted = np.empty((min(rows_per_block, input.shape[0]),) + input.shape[1:], dtype=input.dtype)
+    scratch = np.empty((min(rows_per_block, input.shape[0]),) + input.shape[1:], dtype=input.dtype)
     for start in range(0, input.shape[0], rows_per_block):
         rows = slice(start, start + rows_per_block)
         logits = input[rows]
-        block = shifted[: logits.shape[0]]
         top_index = np.expand_dims(np.argmax(logits, axis=1), 1)
-        with np.errstate(over="ignore", invalid="ignore"):  # see softmax._normaliser
-            np.subtract(logits, np.take_along_axis(logits, top_index, 1), out=block)
-            target_shifted = np.take_along_axis(block, safe_index[rows], 1)
-            np.exp(block, out=block)
-        np.put_along_axis(block, top_index, 0, 1)
-        tail = block.sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore"):
+        top_logit = np.take_along_axis(logits, top_index, 1)
+        tail = _tail_sum(logits, top_index, top_logit, scratch[: logits.shape[0]])
+        with np.errstate(invalid="ignore"):  # inf - inf: an infinite top logit gives NaN
+            target_shifted = np.take_along_axis(logits, safe_index[rows], 1) - top_logit
             result[rows] = np.log1p(tail) - target_shifted
     return result
 

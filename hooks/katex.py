@@ -1,0 +1,92 @@
+"""MkDocs hook: render every formula to HTML at build time with KaTeX (node), no CDN, no JS.
+
+pymdownx.arithmatex (generic mode) leaves `<span class="arithmatex">\\(...\\)</span>` and
+`<div class="arithmatex">\\[...\\]</div>`; after each page is rendered, this hook sends all of its
+formulas to node in one call (hooks/katex_render.cjs) and puts KaTeX's HTML+MathML in their place.
+TeX that KaTeX rejects fails the build with the page and the formula. KaTeX's stylesheet and its
+woff2 fonts are added to the build from node_modules/katex.
+"""
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
+SITE_DIR = "assets/katex"  # where the stylesheet and fonts go in the site (see extra_css)
+
+MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+DELIMITERS = {r"\(": r"\)", r"\[": r"\]"}
+
+# (tex, display) -> HTML. Module state survives `mkdocs serve` rebuilds (MkDocs caches hooks),
+# so a rebuild only sends new formulas to node.
+_rendered: dict[tuple[str, bool], str] = {}
+
+
+def on_config(config):
+    if not (KATEX_DIST / "katex.min.css").is_file():
+        raise PluginError("KaTeX is missing from node_modules: run `npm ci` (or `make venv`).")
+    if shutil.which("node") is None:
+        raise PluginError("Node.js is needed to render the formulas with KaTeX: `node` is not on PATH.")
+    return config
+
+
+def on_files(files, config):
+    # Only woff2: every browser that runs the site reads it, so the woff/ttf fallbacks are dropped
+    # from the CSS rather than shipped (a link checker then finds no missing font either).
+    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    css = re.sub(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
+    files.append(File.generated(config, f"{SITE_DIR}/katex.min.css", content=css))
+    for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
+        files.append(File.generated(config, f"{SITE_DIR}/fonts/{font.name}", abs_src_path=str(font)))
+    return files
+
+
+def _formula(match):
+    """(tex, display) of an arithmatex element; its content is HTML-escaped TeX."""
+    tag, body = match.group(1), html.unescape(match.group(2)).strip()
+    opener = body[:2]
+    if opener in DELIMITERS and body.endswith(DELIMITERS[opener]):
+        return body[2:-2], opener == r"\["
+    return body, tag == "div"  # a bare \begin{...}...\end{...} block from arithmatex
+
+
+def _render(formulas, page):
+    """Render the formulas not yet in the cache, in a single node process."""
+    missing = sorted({f for f in formulas if f not in _rendered})
+    if not missing:
+        return
+    try:
+        run = subprocess.run(["node", str(RENDERER)], input=json.dumps(missing), cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+    except subprocess.CalledProcessError as error:
+        raise PluginError(f"KaTeX (node) failed on {page.file.src_uri}:\n{error.stderr}") from None
+    for (tex, display), result in zip(missing, json.loads(run.stdout), strict=True):
+        if "error" in result:
+            kind = "display" if display else "inline"
+            raise PluginError(f"Bad TeX in {kind} math on page {page.file.src_uri}:\n"
+                              f"    {tex}\n{result['error']}")
+        _rendered[tex, display] = result["html"]
+
+
+def on_post_page(output, page, config):
+    # After the whole page is rendered, so formulas in headings and in the table of contents
+    # are replaced too; the search index keeps the plain TeX, which is what people type.
+    formulas = [_formula(m) for m in MATH.finditer(output)]
+    if not formulas:
+        return output
+    _render(formulas, page)
+    replacements = iter(formulas)
+
+    def replace(match):
+        tag = match.group(1)
+        return f'<{tag} class="arithmatex">{_rendered[next(replacements)]}</{tag}>'
+
+    return MATH.sub(replace, output)

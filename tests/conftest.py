@@ -1,0 +1,55 @@
+"""Shared fixtures and helpers of the test suite (others may append; keep each piece small).
+
+- ``require(name)``: import an optional dependency (torch, playwright, ...), or skip the test, or,
+  under ``XENTDOC_REQUIRE_OPTIONAL=1`` (CI), fail it.
+- ``site_build`` / ``built_site``: ``mkdocs build --strict`` run once per session into a
+  temporary directory; ``built_site`` is the ``Path`` of the built site (browser tests use it).
+"""
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def optional_required() -> bool:
+    """True when a missing optional dependency must fail the test instead of skipping it."""
+    return os.environ.get("XENTDOC_REQUIRE_OPTIONAL") == "1"
+
+
+def require(module_name: str):
+    """Return the imported module ``module_name``; if it is missing, skip (or fail under CI)."""
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as error:
+        message = f"optional dependency {module_name!r} is not installed ({error})"
+        if optional_required():
+            pytest.fail(f"{message}, and XENTDOC_REQUIRE_OPTIONAL=1 forbids skipping", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory):
+    """``(completed_process, site_dir)`` of one ``mkdocs build --strict`` for the whole session."""
+    site_dir = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # Plain --strict, never -q or -v: -q hides warnings from the exit code, -v skips anchor checks.
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    return run, site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(site_build) -> Path:
+    """Path of the site built by ``mkdocs build --strict``; fails the test if the build failed."""
+    run, site_dir = site_build
+    if run.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed (exit {run.returncode}):\n{run.stderr[-4000:]}",
+                    pytrace=False)
+    return site_dir

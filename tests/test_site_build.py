@@ -1,0 +1,150 @@
+"""The site builds with `mkdocs build --strict`, self-contained: every page, formula and figure."""
+
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.utils import yaml_load
+
+from conftest import DOCS, ROOT
+
+ASSET_TAGS = {"link": ("href",), "script": ("src",), "img": ("src", "srcset"),
+              "source": ("src", "srcset"), "iframe": ("src",), "video": ("src", "poster"),
+              "audio": ("src",)}
+# <link rel="canonical"> (from site_url) names the page's public address; nothing is fetched.
+NOT_FETCHED = {"canonical", "alternate"}
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, protocol-relative
+
+
+class AssetParser(HTMLParser):
+    """Collects (tag, attribute, url) of everything a browser loads with the page itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.assets = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "link" and dict(attrs).get("rel") in NOT_FETCHED:
+            return
+        for name, value in attrs:
+            if name in ASSET_TAGS.get(tag, ()) and value:
+                urls = [part.split()[0] for part in value.split(",")] if name == "srcset" else [value]
+                self.assets += [(tag, name, url) for url in urls]
+
+
+def assets_of(html_file):
+    parser = AssetParser()
+    parser.feed(html_file.read_text(encoding="utf-8"))
+    return parser.assets
+
+
+def html_pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def nav_pages():
+    """The .md files of mkdocs.yml's nav, in order."""
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
+        nav = yaml_load(file)["nav"]
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from walk(value) if isinstance(value, list) else [value]
+
+    return [page for page in walk(nav) if page.endswith(".md")]
+
+
+def output_of(page):
+    """Where `mkdocs build` writes a page (use_directory_urls)."""
+    stem = page[: -len(".md")]
+    return "index.html" if stem == "index" else (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/index.html"
+
+
+def test_build_succeeds_in_strict_mode(site_build):
+    run, _ = site_build
+    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stderr[-6000:]}"
+
+
+def test_every_nav_page_is_built(built_site):
+    pages = nav_pages()
+    assert "index.md" in pages and "api.md" in pages
+    missing = [page for page in pages if not (built_site / output_of(page)).is_file()]
+    assert not missing
+
+
+def test_no_asset_is_loaded_from_another_host(built_site):
+    external = [f"{html.relative_to(built_site)}: <{tag} {attr}={url}>"
+                for html in html_pages(built_site) for tag, attr, url in assets_of(html)
+                if EXTERNAL.match(url)]
+    assert not external, "\n".join(external[:20])
+    # Stylesheets load fonts and images too (e.g. Google Fonts); none may come from the network.
+    css_urls = [f"{css.relative_to(built_site)}: {m.group(0)}" for css in built_site.rglob("*.css")
+                for m in re.finditer(r"(?:url\(\s*['\"]?|@import\s+['\"])(?:https?:)?//[^)'\"\s]*",
+                                     css.read_text(encoding="utf-8"))]
+    assert not css_urls, "\n".join(css_urls[:20])
+
+
+def test_every_local_asset_exists(built_site):
+    # 404.html uses root-relative URLs under site_url's path (e.g. /xentdoc/assets/...).
+    from urllib.parse import urlsplit
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
+        base_path = urlsplit(yaml_load(file).get("site_url") or "/").path or "/"
+    missing = []
+    for html in html_pages(built_site):
+        for tag, attr, url in assets_of(html):
+            path = url.split("#")[0].split("?")[0]
+            if EXTERNAL.match(url) or path.startswith("data:") or not path:
+                continue
+            if path.startswith("/"):
+                target = built_site / path.removeprefix(base_path).lstrip("/")
+            else:
+                target = (html.parent / path).resolve()
+            if target.is_dir():  # <link rel="next" href="../page/">
+                target = target / "index.html"
+            if not target.is_file():
+                missing.append(f"{html.relative_to(built_site)}: <{tag} {attr}={url}>")
+    assert not missing, "\n".join(missing[:20])
+
+
+def without_code_and_tex_sources(text):
+    """Page HTML minus code blocks and KaTeX's TeX annotations, where backslashes are legitimate."""
+    for element in ("pre", "code", "annotation"):
+        text = re.sub(rf"<{element}\b.*?</{element}>", "", text, flags=re.S)
+    return text
+
+
+def test_math_is_rendered_at_build_time(built_site):
+    pages = {html.relative_to(built_site): html.read_text(encoding="utf-8") for html in html_pages(built_site)}
+    assert any('class="katex"' in text for text in pages.values())
+    api = pages[Path("api/index.html")]
+    assert 'class="katex-display"' in api, "the docstrings' $$...$$ formulas must render on the API page"
+    leftover = [str(page) for page, text in pages.items()
+                if re.search(r"\\[(\[]", without_code_and_tex_sources(text))]
+    assert not leftover, f"unrendered \\( or \\[ on {leftover}"
+    # The stylesheet and its fonts are shipped with the site.
+    assert (built_site / "assets/katex/katex.min.css").is_file()
+    assert list((built_site / "assets/katex/fonts").glob("KaTeX_Main-Regular.woff2"))
+
+
+def test_each_figure_line_became_an_image(built_site):
+    figure_line = re.compile(r'^[ \t]*\{\{\s*figure\(\s*"([^"]*)"\s*\)\s*\}\}[ \t]*$', re.M)
+    for page in nav_pages():
+        names = figure_line.findall((DOCS / page).read_text(encoding="utf-8"))
+        html = built_site / output_of(page)
+        images = [url for tag, attr, url in assets_of(html) if tag == "img"]
+        text = html.read_text(encoding="utf-8")
+        assert "{{ figure(" not in without_code_and_tex_sources(text), f"{page}: figure line left as text"
+        for name in names:
+            srcs = [src for src in images if posixpath.basename(src) == f"{name}.svg"]
+            assert srcs, f"{page}: no <img> for figure {name!r}"
+            assert (html.parent / srcs[0]).resolve().is_file()
+            assert re.search(rf'<img src="[^"]*{re.escape(name)}\.svg" alt="[^"]+"', text)
+
+
+def test_site_links_its_own_stylesheet_and_copy_script(built_site):
+    assets = {url for _, _, url in assets_of(built_site / "index.html")}
+    for expected in ("assets/katex/katex.min.css", "stylesheets/extra.css", "javascripts/copy.js"):
+        assert any(url.endswith(expected) for url in assets), expected

@@ -1,0 +1,71 @@
+"""Figures of the information-theory page (docs/information-theory.md)."""
+
+import numpy as np
+
+import xentdoc
+from xentdoc.figures.registry import figure
+from xentdoc.figures.style import PALETTE, new_figure
+
+
+def _coins(heads):
+    """Distributions (heads, tails) of coins, one row per heads probability."""
+    heads = np.asarray(heads, dtype=np.float64)
+    return np.stack([heads, 1 - heads], axis=-1)
+
+
+HEADS = np.linspace(0, 1, 401)
+_BINARY_ENTROPY = xentdoc.entropy(_coins(HEADS), base=2)
+_AT_HALF = float(xentdoc.entropy(_coins(0.5), base=2))
+_AT_TENTH = float(xentdoc.entropy(_coins(0.1), base=2))
+
+
+@figure(
+    "binary-entropy",
+    alt=(f"The binary entropy of a coin, in bits, against its heads probability p: an arch that "
+         f"starts at 0 bits for p = 0, rises to its maximum of {_AT_HALF:g} bit at p = 0.5 and falls "
+         f"back symmetrically to 0 at p = 1; at p = 0.1 and p = 0.9 it is {_AT_TENTH:.3f} bits."),
+    caption=f"Binary entropy H₂(p): a coin is least predictable, {_AT_HALF:g} bit per flip, when it is fair.",
+)
+def binary_entropy():
+    fig, ax = new_figure(height=3.2)
+    ax.plot(HEADS, _BINARY_ENTROPY, color=PALETTE["blue"], linestyle="-")
+    ax.plot([0.5], [_AT_HALF], "o", color=PALETTE["black"], markersize=5)
+    ax.annotate(f"maximum: {_AT_HALF:g} bit at p = 0.5", (0.5, _AT_HALF), xytext=(0.5, 0.55),
+                ha="center", arrowprops=dict(arrowstyle="-", color=PALETTE["black"], linewidth=0.8))
+    ax.set_xlabel("p, probability of heads")
+    ax.set_ylabel("entropy H₂(p) in bits")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.08)
+    return fig
+
+
+TRUE_HEADS = 0.2
+MODEL_HEADS = np.linspace(0.005, 0.995, 397)
+_P = _coins(TRUE_HEADS)
+_KL_FORWARD = xentdoc.kl_divergence(np.broadcast_to(_P, (len(MODEL_HEADS), 2)), _coins(MODEL_HEADS))
+_KL_REVERSE = xentdoc.kl_divergence(_coins(MODEL_HEADS), np.broadcast_to(_P, (len(MODEL_HEADS), 2)))
+_AT_09 = (float(xentdoc.kl_divergence(_P, _coins(0.9))), float(xentdoc.kl_divergence(_coins(0.9), _P)))
+
+
+@figure(
+    "kl-asymmetry",
+    alt=(f"KL divergence in nats between a coin p with heads probability {TRUE_HEADS} and a coin q "
+         f"whose heads probability runs from 0 to 1, in both directions. Both curves touch 0 at "
+         f"q = {TRUE_HEADS} and grow away from it, but differently: at q = 0.9, D(p||q) is "
+         f"{_AT_09[0]:.3f} while D(q||p) is {_AT_09[1]:.3f}. As q approaches 0 or 1, D(p||q) grows "
+         f"without bound while D(q||p) stays finite."),
+    caption=f"KL divergence is not symmetric: D(p ‖ q) and D(q ‖ p) for a coin p with heads "
+            f"probability {TRUE_HEADS} and every coin q.",
+)
+def kl_asymmetry():
+    fig, ax = new_figure(height=3.4)
+    ax.plot(MODEL_HEADS, _KL_FORWARD, color=PALETTE["blue"], linestyle="-", label="D(p ‖ q)")
+    ax.plot(MODEL_HEADS, _KL_REVERSE, color=PALETTE["vermillion"], linestyle="--", label="D(q ‖ p)")
+    ax.axvline(TRUE_HEADS, color=PALETTE["black"], linewidth=1, linestyle=":")
+    ax.annotate(f"q = p = {TRUE_HEADS}", (TRUE_HEADS, 2.3), xytext=(5, 0), textcoords="offset points")
+    ax.set_xlabel("heads probability of q")
+    ax.set_ylabel("KL divergence (nats)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 2.5)
+    ax.legend(loc="upper center")
+    return fig

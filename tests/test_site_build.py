@@ -4,6 +4,7 @@ import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.utils import yaml_load
 
@@ -88,8 +89,6 @@ def test_no_asset_is_loaded_from_another_host(built_site):
 
 def test_every_local_asset_exists(built_site):
     # 404.html uses root-relative URLs under site_url's path (e.g. /xentdoc/assets/...).
-    from urllib.parse import urlsplit
-
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
         base_path = urlsplit(yaml_load(file).get("site_url") or "/").path or "/"
     missing = []

@@ -91,44 +91,86 @@ def test_softmax_family_no_warning(name, dtype, axis):
     assert not np.isnan(result).any()
 
 
+def _all_losses(x, targets, weight, reduction, label_smoothing):
+    """Call every classification loss (class and probability targets) and its gradient."""
+    n, c = x.shape
+    probs = np.zeros_like(x)
+    probs[np.arange(n), targets] = 1
+    kwargs = dict(weight=weight, reduction=reduction, label_smoothing=label_smoothing)
+    results = []
+    for target in (targets, probs):
+        results.append(xentdoc.cross_entropy(x, target, **kwargs))
+        results.append(xentdoc.cross_entropy_grad(x, target, **kwargs))
+    log_probs = np.asarray(xentdoc.log_softmax(x))
+    results.append(xentdoc.nll_loss(log_probs, targets, weight=weight, reduction=reduction))
+    return results
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
 @pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_losses_no_warning(dtype, reduction, label_smoothing, weighted):
-    x = _logit_rows(dtype)
-    n, c = x.shape
-    targets = np.arange(n) % c
-    targets[1] = int(np.argmin(x[1]))  # the most negative logit as target: the largest loss
-    weight = np.linspace(0.5, 2, c).astype(dtype) if weighted else None
-    probs = np.zeros_like(x)
-    probs[np.arange(n), targets] = 1
-    kwargs = dict(weight=weight, reduction=reduction, label_smoothing=label_smoothing)
+    # Extreme logits whose losses are representable: no warning, and no NaN or inf.
+    big = np.finfo(dtype).max / 16
+    tiny = np.finfo(dtype).smallest_subnormal
+    x = np.array([[big, 0.0, -big, 1.0], [tiny, -tiny, 0.0, -big], [-big, -big, 745.0, -800.0],
+                  [big, big, big, big]], dtype=dtype)
+    targets = np.array([1, 3, 0, 2])
+    weight = np.array([0.5, 1.0, 2.0, 1.5], dtype=dtype) if weighted else None
     with no_warnings():
-        for target in (targets, probs):
-            loss = xentdoc.cross_entropy(x, target, **kwargs)
-            grad = xentdoc.cross_entropy_grad(x, target, **kwargs)
-            assert not np.isnan(loss).any()
-            assert not np.isnan(grad).any()
-        log_probs = np.asarray(xentdoc.log_softmax(x))
-        loss = xentdoc.nll_loss(log_probs, targets, weight=weight, reduction=reduction)
-        assert not np.isnan(loss).any()
+        results = _all_losses(x, targets, weight, reduction, label_smoothing)
+    for result in results:
+        assert np.isfinite(result).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_losses_no_warning_when_the_loss_overflows(dtype, reduction, label_smoothing):
+    # The issue: "no RuntimeWarning for any finite input", even where the true loss is beyond
+    # the largest float and the answer is +inf.
+    big = np.finfo(dtype).max
+    x = np.array([[big, -big], [big, -big], [-big, big]], dtype=dtype)
+    targets = np.array([1, 1, 0])
+    with no_warnings():
+        results = _all_losses(x, targets, None, reduction, label_smoothing)
+    assert np.isinf(results[0]).all()
+    assert not np.isnan(results[1]).any()
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
 def test_binary_losses_no_warning(dtype, reduction):
-    x = extreme_finite(dtype)
+    x = extreme_finite(dtype) / 4  # losses up to 3/4 of the largest float (pos_weight 3)
     p = extreme_probabilities(dtype)
     with no_warnings():
         for target_value in (0.0, 1.0, 0.5):
             loss = xentdoc.binary_cross_entropy_with_logits(
-                x, np.full_like(x, target_value), reduction=reduction,
-                pos_weight=np.array(3.0, dtype=dtype), weight=np.full_like(x, 2.0))
+                x, np.full_like(x, target_value), reduction="none",
+                pos_weight=np.array(3.0, dtype=dtype))
+            assert np.isfinite(loss).all()
+            loss = xentdoc.binary_cross_entropy_with_logits(
+                x, np.full_like(x, target_value), reduction=reduction, weight=np.full_like(x, 0.5))
             assert not np.isnan(loss).any()
             loss = xentdoc.binary_cross_entropy(p, np.full_like(p, target_value), reduction=reduction)
-            assert not np.isnan(loss).any()
+            assert np.isfinite(loss).all()
 
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["none", "sum"])
+def test_binary_losses_no_warning_when_the_loss_overflows(dtype, reduction):
+    big = np.finfo(dtype).max
+    x = np.array([big, -big], dtype=dtype)
+    with no_warnings():
+        weighted = xentdoc.binary_cross_entropy_with_logits(
+            x, np.array([0.0, 1.0], dtype=dtype), weight=np.full_like(x, 2.0), reduction=reduction)
+        positive = xentdoc.binary_cross_entropy_with_logits(
+            x, np.array([1.0, 1.0], dtype=dtype), pos_weight=np.array(3.0, dtype=dtype),
+            reduction=reduction)
+        summed = xentdoc.binary_cross_entropy_with_logits(
+            x, np.array([0.0, 1.0], dtype=dtype), reduction="sum")
+    assert np.isinf(weighted).all() and np.isinf(positive).any() and np.isinf(summed)
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("base", [None, 2, 10, 3.0])

@@ -1,0 +1,274 @@
+"""Bad input: a clear ValueError, IndexError or TypeError whose message names the parameter
+(in backticks or quotes, or as a bare word) and says what it may be.
+
+Each case listed in the issue has its own test; `match=` checks the parameter's name and a
+word of the rule it breaks, not the whole sentence, so the wording can improve freely.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import xentdoc
+
+LOGITS = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
+TARGET = np.array([0, 2])
+CLASS_LOSSES = [xentdoc.cross_entropy, xentdoc.cross_entropy_grad, xentdoc.nll_loss]
+SMOOTHED_LOSSES = [xentdoc.cross_entropy, xentdoc.cross_entropy_grad]
+BINARY_LOSSES = [xentdoc.binary_cross_entropy, xentdoc.binary_cross_entropy_with_logits]
+ALL_LOSSES = CLASS_LOSSES + BINARY_LOSSES
+
+
+def _name(function):
+    return function.__name__
+
+
+# --------------------------------------------------------------------------------------------
+# Class-index targets
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", CLASS_LOSSES, ids=_name)
+@pytest.mark.parametrize("bad", [3, 4, 1000])
+def test_target_class_out_of_range(function, bad):
+    # The message says what a class index may be: in [0, C) (here C = 3), or ignore_index.
+    with pytest.raises((IndexError, ValueError), match=r"(?s)target.*\b3\b") as info:
+        function(LOGITS, np.array([0, bad]))
+    assert "ignore_index" in str(info.value) or "[0" in str(info.value)
+
+
+@pytest.mark.parametrize("function", CLASS_LOSSES, ids=_name)
+def test_negative_target(function):
+    with pytest.raises((IndexError, ValueError), match=r"(?s)target.*(negative|\[0)"):
+        function(LOGITS, np.array([0, -1]))
+
+
+@pytest.mark.parametrize("function", CLASS_LOSSES, ids=_name)
+def test_ignore_index_is_not_out_of_range(function):
+    # The class out of range *is* allowed when it equals ignore_index.
+    result = function(LOGITS, np.array([0, 7]), ignore_index=7)
+    assert np.isfinite(result).all()
+    result = function(LOGITS, np.array([-1, 1]), ignore_index=-1)
+    assert np.isfinite(result).all()
+
+
+@pytest.mark.parametrize("function", CLASS_LOSSES, ids=_name)
+@pytest.mark.parametrize(
+    ("logits", "target"),
+    [
+        (LOGITS, np.array([0, 1, 2])),  # N = 2 logits rows, 3 targets
+        (LOGITS, np.array([[0, 1]])),  # (1, 2) target for an (N, C) input
+        (np.zeros((2, 3, 4)), np.array([0, 1])),  # (N, C, d1) input needs (N, d1) targets
+        (np.zeros(3), np.array([0, 1])),  # (C,) input needs a scalar target
+    ],
+    ids=["longer batch", "extra axis", "missing d1", "unbatched"],
+)
+def test_batch_shape_mismatch(function, logits, target):
+    with pytest.raises(ValueError, match=r"(?s)target.*shape"):
+        function(logits, target)
+
+
+@pytest.mark.parametrize("function", SMOOTHED_LOSSES, ids=_name)
+@pytest.mark.parametrize(
+    "target",
+    [
+        np.array([0.0, 2.0]),  # floats holding class indices
+        np.array([[0.5, 0.5]]),  # probabilities of the wrong shape
+        np.array([[0.5, 0.2, 0.1], [0.1, 0.1, 0.8]]),  # a row that does not sum to 1
+        np.array([[1.5, -0.5, 0.0], [0.1, 0.1, 0.8]]),  # entries outside [0, 1]
+    ],
+    ids=["float indices", "wrong shape", "not summing to 1", "negative entry"],
+)
+def test_float_targets_must_be_probabilities_of_the_input_shape(function, target):
+    with pytest.raises((ValueError, TypeError), match=r"(?s)target.*(probabilit|shape|sum|distribution)"):
+        function(LOGITS, target)
+
+
+def test_nll_loss_rejects_float_targets():
+    with pytest.raises((ValueError, TypeError), match="target"):
+        xentdoc.nll_loss(LOGITS, np.array([0.0, 2.0]))
+
+
+@pytest.mark.parametrize("function", CLASS_LOSSES, ids=_name)
+@pytest.mark.parametrize("target", [np.array(["a", "b"]), np.array([True, False])],
+                         ids=["strings", "booleans"])
+def test_target_of_the_wrong_type(function, target):
+    with pytest.raises((TypeError, ValueError), match="target"):
+        function(LOGITS, target)
+
+
+# --------------------------------------------------------------------------------------------
+# weight, reduction, label_smoothing
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", CLASS_LOSSES, ids=_name)
+@pytest.mark.parametrize("weight", [np.ones(2), np.ones(4), np.ones((3, 1)), np.ones((2, 3))],
+                         ids=["too short", "too long", "2-D column", "per sample"])
+def test_class_weight_of_the_wrong_length(function, weight):
+    with pytest.raises(ValueError, match=r"(?s)weight.*(length|shape|C)"):
+        function(LOGITS, TARGET, weight=weight)
+
+
+@pytest.mark.parametrize("function", BINARY_LOSSES, ids=_name)
+def test_binary_weight_that_does_not_broadcast(function):
+    p = np.full((2, 3), 0.5)
+    with pytest.raises(ValueError, match=r"(?s)weight.*(shape|broadcast)"):
+        function(p, p, weight=np.ones(4))
+
+
+def test_pos_weight_that_does_not_broadcast():
+    x = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"(?s)pos_weight.*(shape|broadcast)"):
+        xentdoc.binary_cross_entropy_with_logits(x, x, pos_weight=np.ones(2))
+
+
+@pytest.mark.parametrize("function", ALL_LOSSES, ids=_name)
+@pytest.mark.parametrize("reduction", ["average", "Mean", "", None, "elementwise_mean"])
+def test_unknown_reduction(function, reduction):
+    p = np.full((2, 3), 0.5)
+    args = (LOGITS, TARGET) if function in CLASS_LOSSES else (p, p)
+    with pytest.raises((ValueError, TypeError), match=r"(?s)^(?=.*reduction)(?=.*mean)(?=.*sum)(?=.*none)"):
+        function(*args, reduction=reduction)
+
+
+@pytest.mark.parametrize("function", SMOOTHED_LOSSES, ids=_name)
+@pytest.mark.parametrize("label_smoothing", [-0.1, 1.5, float("nan"), float("inf")])
+def test_label_smoothing_outside_unit_interval(function, label_smoothing):
+    with pytest.raises(ValueError, match=r"(?s)label_smoothing.*\[0, 1\]"):
+        function(LOGITS, TARGET, label_smoothing=label_smoothing)
+
+
+@pytest.mark.parametrize("function", SMOOTHED_LOSSES, ids=_name)
+def test_label_smoothing_of_the_wrong_type(function):
+    with pytest.raises(TypeError, match="label_smoothing"):
+        function(LOGITS, TARGET, label_smoothing="0.1")
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 1.0])
+def test_label_smoothing_bounds_are_allowed(label_smoothing):
+    assert np.isfinite(xentdoc.cross_entropy(LOGITS, TARGET, label_smoothing=label_smoothing))
+
+
+# --------------------------------------------------------------------------------------------
+# Binary cross-entropy
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.1, -1e-300, 2.0])
+def test_bce_probabilities_outside_unit_interval(bad):
+    with pytest.raises(ValueError, match=r"(?s)input.*\[0, 1\]"):
+        xentdoc.binary_cross_entropy(np.array([0.5, bad]), np.array([1.0, 0.0]))
+
+
+@pytest.mark.parametrize("function", BINARY_LOSSES, ids=_name)
+@pytest.mark.parametrize("bad", [-0.5, 1.5])
+def test_bce_targets_outside_unit_interval(function, bad):
+    with pytest.raises(ValueError, match=r"(?s)target.*\[0, 1\]"):
+        function(np.array([0.5, 0.5]), np.array([1.0, bad]))
+
+
+@pytest.mark.parametrize("function", BINARY_LOSSES, ids=_name)
+def test_bce_shape_mismatch(function):
+    with pytest.raises(ValueError, match=r"(?s)target.*shape"):
+        function(np.full((2, 3), 0.5), np.full((3, 2), 0.5))
+
+
+# --------------------------------------------------------------------------------------------
+# Distributions and bases
+# --------------------------------------------------------------------------------------------
+
+P = np.array([0.2, 0.3, 0.5])
+
+
+@pytest.mark.parametrize(
+    ("function", "args"),
+    [
+        (xentdoc.entropy, ()),
+        (xentdoc.perplexity, ()),
+        (xentdoc.distribution_cross_entropy, (P,)),
+        (xentdoc.kl_divergence, (P,)),
+    ],
+    ids=["entropy", "perplexity", "cross_entropy", "kl"],
+)
+def test_negative_entries_in_a_distribution(function, args):
+    bad = np.array([0.7, -0.2, 0.5])
+    with pytest.raises(ValueError, match=r"(?s)\bp\b.*negative"):
+        function(bad, *args)
+    if args:
+        with pytest.raises(ValueError, match=r"(?s)\bq\b.*negative"):
+            function(P, bad)
+
+
+@pytest.mark.parametrize("function", [xentdoc.entropy, xentdoc.kl_divergence], ids=_name)
+def test_distribution_not_summing_to_one(function):
+    args = (P,) if function is xentdoc.kl_divergence else ()
+    with pytest.raises(ValueError, match=r"(?s)\bp\b.*sum"):
+        function(np.array([0.2, 0.3, 0.4]), *args)
+
+
+def test_information_of_a_probability_outside_unit_interval():
+    with pytest.raises(ValueError, match=r"(?s)\bp\b.*\[0, 1\]"):
+        xentdoc.information(np.array([0.5, 1.5]))
+    with pytest.raises(ValueError, match=r"(?s)\bp\b.*\[0, 1\]"):
+        xentdoc.logit(np.array([-0.1]))
+
+
+@pytest.mark.parametrize("base", [0, -2, -0.5, float("nan"), float("-inf")])
+@pytest.mark.parametrize(
+    ("function", "args"),
+    [
+        (xentdoc.information, (P,)),
+        (xentdoc.entropy, (P,)),
+        (xentdoc.distribution_cross_entropy, (P, P)),
+        (xentdoc.kl_divergence, (P, P)),
+    ],
+    ids=["information", "entropy", "cross_entropy", "kl"],
+)
+def test_base_that_is_not_positive(function, args, base):
+    with pytest.raises(ValueError, match=r"(?s)base.*positive"):
+        function(*args, base=base)
+
+
+def test_base_one_is_rejected():
+    # log_1 is undefined (division by log 1 = 0): positive, but not a base.
+    with pytest.raises(ValueError, match=r"(?s)base.*1"):
+        xentdoc.entropy(P, base=1)
+
+
+def test_base_of_the_wrong_type():
+    with pytest.raises(TypeError, match="base"):
+        xentdoc.entropy(P, base="2")
+
+
+# --------------------------------------------------------------------------------------------
+# Arrays, axes and temperature
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax",
+                                  "logsumexp"])
+def test_non_numeric_input(name):
+    with pytest.raises(TypeError, match=r"\bx\b"):
+        getattr(xentdoc, name)(np.array(["a", "b"]))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"])
+def test_axis_out_of_range(name):
+    with pytest.raises(ValueError, match="axis"):
+        getattr(xentdoc, name)(LOGITS, axis=2)
+    with pytest.raises(TypeError, match="axis"):
+        getattr(xentdoc, name)(LOGITS, axis=1.0)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("temperature", [0.0, -1.0, float("inf"), float("nan")])
+def test_temperature_must_be_positive(name, temperature):
+    with pytest.raises(ValueError, match=r"(?s)temperature.*positive"):
+        getattr(xentdoc, name)(LOGITS, temperature=temperature)
+
+
+def test_loss_of_a_scalar_input():
+    with pytest.raises(ValueError, match="input"):
+        xentdoc.cross_entropy(np.float64(1.0), np.array(0))

@@ -7,13 +7,14 @@ READY  := $(VENV)/.ready
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv site serve test pdf bench clean
+.PHONY: help venv site serve test pdf publish-version bench clean
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (package, doctests, pages, browser)"
 	@echo "make site    build the static site into site/"
 	@echo "make pdf     write the whole course as a PDF (needs chromium)"
+	@echo "make publish-version VERSION=x.y   publish the site as version x.y with mike (see README)"
 	@echo "make bench   time cross_entropy against PyTorch and SciPy"
 
 venv: $(READY)
@@ -34,8 +35,21 @@ serve: $(READY)
 test: $(READY)
 	$(BIN)/python -m pytest
 
+# The whole course (the site's print page) printed by headless Chromium.
+pdf: site
+	$(BIN)/python scripts/make_pdf.py --site site --out xentdoc-course.pdf
+
+# Commit the site as version VERSION to the gh-pages branch (mike), moving ALIAS (default: latest)
+# to it and making that alias the default; ALIAS= publishes without alias. PUSH=1 also pushes.
+VERSION ?=
+ALIAS   ?= latest
+publish-version: $(READY)
+	@test -n "$(VERSION)" || { echo "usage: make publish-version VERSION=x.y [ALIAS=latest] [PUSH=1]"; exit 2; }
+	$(BIN)/mike deploy $(if $(PUSH),--push) --update-aliases $(VERSION) $(ALIAS)
+	$(if $(ALIAS),$(BIN)/mike set-default $(if $(PUSH),--push) $(ALIAS))
+
 bench: $(READY)
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf site .venv node_modules .pytest_cache
+	rm -rf site .cache .venv node_modules .pytest_cache xentdoc-course.pdf

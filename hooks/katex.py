@@ -7,8 +7,10 @@ TeX that KaTeX rejects fails the build with the page and the formula. KaTeX's st
 woff2 fonts are added to the build from node_modules/katex.
 """
 
+import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -26,16 +28,35 @@ MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 DELIMITERS = {r"\(": r"\)", r"\[": r"\]"}
 
 # (tex, display) -> HTML. Module state survives `mkdocs serve` rebuilds (MkDocs caches hooks),
-# so a rebuild only sends new formulas to node.
+# so a rebuild only sends new formulas to node; .cache/katex/ keeps it from one build to the next.
 _rendered: dict[tuple[str, bool], str] = {}
+_disk_cache = None  # .cache/katex/<hash of KaTeX's version and the renderer>.json
 
 
 def on_config(config):
+    global _disk_cache
     if not (KATEX_DIST / "katex.min.css").is_file():
         raise PluginError("KaTeX is missing from node_modules: run `npm ci` (or `make venv`).")
     if shutil.which("node") is None:
         raise PluginError("Node.js is needed to render the formulas with KaTeX: `node` is not on PATH.")
+    version = hashlib.sha256((KATEX_DIST.parent / "package.json").read_bytes() + RENDERER.read_bytes())
+    _disk_cache = Path(config.config_file_path).parent / ".cache" / "katex" / f"{version.hexdigest()[:16]}.json"
+    if not _rendered and _disk_cache.is_file():
+        _rendered.update(((tex, display == "display"), out) for display, tex, out in
+                         json.loads(_disk_cache.read_text(encoding="utf-8")))
     return config
+
+
+def on_post_build(config):
+    _disk_cache.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _disk_cache.parent.glob("*.json"):
+        if stale != _disk_cache:
+            stale.unlink(missing_ok=True)  # rendered by another KaTeX version or renderer
+    rows = sorted(("display" if display else "inline", tex, out) for (tex, display), out in _rendered.items())
+    # Written aside then renamed: a build running at the same time never reads half a file.
+    temporary = _disk_cache.with_name(f"{_disk_cache.stem}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(rows), encoding="utf-8")
+    temporary.replace(_disk_cache)
 
 
 def on_files(files, config):

@@ -3,18 +3,21 @@
 - At the end of each page: the version of xentdoc it documents and the date it last changed
   (its last git commit; a page with uncommitted changes, or a build outside git, gets the build
   date, or SOURCE_DATE_EPOCH's date when that is set, for reproducible builds).
+- versions.json for Material's version selector in builds that mike does not publish.
 - A meta description for search engines: the page's `description:` front matter if it has one,
   else its first paragraph, shortened to about 160 characters.
 """
 
 import datetime
 import html
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
 
 import xentdoc
+from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTION_LENGTH = 160
@@ -48,6 +51,17 @@ def last_updated(path: Path | None) -> datetime.date:
     if not stamp or not stamp.strip():
         return build_date()  # untracked
     return datetime.date.fromisoformat(stamp.strip())
+
+
+def on_files(files, config):
+    # Material's version selector (extra.version.provider: mike) fetches ../versions.json from the
+    # site's own host. mike writes that file at the root of the published branch, above each
+    # version's folder; a plain build (make site, make serve, the tests) gets this one-version list
+    # instead, so the selector shows the version and the browser sees no 404.
+    if config["extra"].get("version", {}).get("provider") == "mike":
+        listing = [{"version": xentdoc.__version__, "title": xentdoc.__version__, "aliases": []}]
+        files.append(File.generated(config, "versions.json", content=json.dumps(listing)))
+    return files
 
 
 def on_pre_build(config):

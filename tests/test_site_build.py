@@ -1,11 +1,15 @@
 """The site builds with `mkdocs build --strict`, self-contained: every page, formula and figure."""
 
+import importlib.util
 import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+import pytest
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import yaml_load
 
 from conftest import DOCS, ROOT
@@ -147,3 +151,43 @@ def test_site_links_its_own_stylesheet_and_copy_script(built_site):
     assets = {url for _, _, url in assets_of(built_site / "index.html")}
     for expected in ("assets/katex/katex.min.css", "stylesheets/extra.css", "javascripts/copy.js"):
         assert any(url.endswith(expected) for url in assets), expected
+
+
+def load_hook(name):
+    """hooks/NAME.py as a fresh module, as MkDocs loads it."""
+    spec = importlib.util.spec_from_file_location(f"test_hooks_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fake_page(src_uri, url):
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri, url=url))
+
+
+def test_bad_tex_fails_the_build_naming_page_and_formula():
+    katex = load_hook("katex")
+    with pytest.raises(PluginError, match=r"softmax\.md:\n +\\frac\{1\}\{\n.*KaTeX parse error"):
+        katex.on_post_page(r'<p><span class="arithmatex">\(\frac{1}{\)</span></p>',
+                           fake_page("softmax.md", "softmax/"), None)
+
+
+def test_unknown_figure_fails_the_build_naming_it():
+    figures = load_hook("figures")
+    with pytest.raises(PluginError, match=r'sigmoid\.md: unknown figure \{\{ figure\("no-such-figure"\) \}\}'):
+        figures.on_page_markdown('Text.\n\n{{ figure("no-such-figure") }}\n', fake_page("sigmoid.md", "sigmoid/"),
+                                 None, None)
+
+
+def test_figure_line_keeps_its_indentation_and_relative_url():
+    from xentdoc.figures import registry
+
+    figures = load_hook("figures")
+    spec = next(iter(registry.discover().values()))
+    figures._figures[spec.name] = (spec, 600, 300)
+    markdown = f'!!! note\n\n    {{{{ figure("{spec.name}") }}}}\n'
+    on_home = figures.on_page_markdown(markdown, fake_page("index.md", ""), None, None)
+    assert f'    <img src="figures/{spec.name}.svg" alt="' in on_home
+    assert '    ??? example "Code for this figure"' in on_home
+    nested = figures.on_page_markdown(markdown, fake_page("a/b.md", "a/b/"), None, None)
+    assert f'<img src="../../figures/{spec.name}.svg"' in nested

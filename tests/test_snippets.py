@@ -101,3 +101,12 @@ def test_fence_parser_finds_nested_blocks(tmp_path, monkeypatch):
     assert [(b.line, b.lang, b.code) for b in blocks] == [
         (3, "python", "print(1)\n#> 1"), (12, "python", "x = 2\n#>"), (17, "markdown", "```python\nhidden\n```")]
     assert expected_output(blocks[1].code) == [""]
+
+
+def test_require_skips_or_fails_when_a_module_is_missing(monkeypatch):
+    monkeypatch.delenv("XENTDOC_REQUIRE_OPTIONAL", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        require("xentdoc_no_such_module")
+    monkeypatch.setenv("XENTDOC_REQUIRE_OPTIONAL", "1")
+    with pytest.raises(pytest.fail.Exception, match="XENTDOC_REQUIRE_OPTIONAL"):
+        require("xentdoc_no_such_module")

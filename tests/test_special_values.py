@@ -187,6 +187,15 @@ def test_information_functions_no_warning(dtype, base):
         assert not np.isnan(xentdoc.perplexity(p, q)).any()
 
 
+def test_kl_divergence_with_a_subnormal_q_entry_no_warning():
+    # Found by the property tests: (p - q) / q overflowed inside a discarded np.where branch.
+    p = np.array([1.0, 0.0])
+    q = np.array([2.2250738585e-311, 1.0])
+    with no_warnings():
+        kl = xentdoc.kl_divergence(p, q)
+    assert np.isfinite(kl) and kl > 700
+
+
 # --------------------------------------------------------------------------------------------
 # Infinities and NaN
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ modules go in a module whose name starts with ``_``: those count as shared code 
 import hashlib
 import importlib
 import io
+import os
 import pkgutil
 import re
 import sys
@@ -182,8 +183,8 @@ def render(spec: FigureSpec, cache_dir=None, shared_digest=None) -> bytes:
             path.parent.mkdir(parents=True, exist_ok=True)
             for stale in path.parent.glob(f"{spec.name}-*.svg"):
                 if re.fullmatch(re.escape(spec.name) + "-[0-9a-f]{64}", stale.stem):
-                    stale.unlink()  # an older render of this figure
-            temporary = path.with_suffix(".tmp")
+                    stale.unlink(missing_ok=True)  # an older render of this figure
+            temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
             temporary.write_bytes(svg)
             temporary.replace(path)  # atomic: a killed build leaves no half-written figure
     _rendered[key] = svg

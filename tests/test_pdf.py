@@ -1,0 +1,99 @@
+"""`make pdf`: the course printed by headless Chromium has one chapter per course page and every figure.
+
+Needs Debian's Chromium and the playwright package: skipped without them, failed under
+XENTDOC_REQUIRE_OPTIONAL=1.
+"""
+
+import html
+import importlib.util
+import os
+import re
+import unicodedata
+
+import pytest
+
+from conftest import optional_required, require
+from site_config import ROOT, built_path, course_pages
+
+CHROMIUM = os.environ.get("XENTDOC_CHROMIUM", "/usr/bin/chromium")
+
+
+def _make_pdf_module():
+    spec = importlib.util.spec_from_file_location("xentdoc_make_pdf", ROOT / "scripts" / "make_pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def course_pdf(built_site, tmp_path_factory):
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"Chromium not found at {CHROMIUM} (Debian package `chromium`)"
+        if optional_required():
+            pytest.fail(f"{message}, and XENTDOC_REQUIRE_OPTIONAL=1 forbids skipping", pytrace=False)
+        pytest.skip(message)
+    require("playwright.sync_api")
+    pypdf = require("pypdf")
+    out = tmp_path_factory.mktemp("pdf") / "xentdoc-course.pdf"
+    _make_pdf_module().print_course(built_site, out, chromium=CHROMIUM)
+    return pypdf.PdfReader(str(out))
+
+
+def _title(page_html):
+    body = re.search(r"<h1[^>]*>(.*?)</h1>", page_html, flags=re.S).group(1)
+    body = re.sub(r'<a [^>]*class="headerlink".*?</a>', "", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", body)).strip()
+
+
+def test_one_chapter_per_course_page_in_reading_order(course_pdf, built_site):
+    expected = [_title(built_path(built_site, src).read_text(encoding="utf-8")) for src in course_pages()]
+    top_level = [item.title for item in course_pdf.outline if not isinstance(item, list)]
+    chapters = [title for title in top_level if title != "Table of Contents"]
+    assert chapters == expected
+    assert len(course_pdf.pages) >= len(expected)
+
+
+def _structure_figures(reader):
+    """Alt texts of the /Figure elements of the tagged PDF's structure tree."""
+    alts = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure" and node.get("/Alt"):
+                alts.append(str(node["/Alt"]))
+            if node.get("/K") is not None:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return alts
+
+
+def _letters(text):
+    """Only letters and digits, compatibility-normalised (H₂ -> h2): what text extraction keeps."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def test_every_figure_is_in_the_pdf(course_pdf, built_site):
+    expected = []
+    for src in course_pages():
+        page = built_path(built_site, src).read_text(encoding="utf-8")
+        for alt, caption in re.findall(r'<figure class="xd-figure"[^>]*>\s*<img [^>]*alt="([^"]*)"[^>]*>\s*'
+                                       r"<figcaption>(.*?)</figcaption>", page, flags=re.S):
+            expected.append((html.unescape(alt), html.unescape(caption)))
+    assert len(expected) >= len(course_pages()) // 2, "too few figures found on the course pages"
+    alts = _structure_figures(course_pdf)
+    for alt, _ in expected:
+        assert alts.count(alt) == 1, f"figure missing from the PDF: {alt[:60]}"
+    # The figures are drawn, not only tagged: each caption is printed, and the pages carry
+    # the SVGs as vector form XObjects.
+    text = _letters(" ".join(page.extract_text() for page in course_pdf.pages))
+    for _, caption in expected:
+        assert _letters(caption) in text, caption
+    forms = sum(1 for page in course_pdf.pages
+                for xobject in (page.get("/Resources", {}).get("/XObject") or {}).values()
+                if xobject.get_object().get("/Subtype") == "/Form")
+    assert forms >= len(expected)

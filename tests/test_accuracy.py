@@ -15,6 +15,8 @@ smallest subnormal to 1 - eps.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -515,9 +517,20 @@ def test_information_functions_keep_float32(base):
         assert np.asarray(result).dtype == np.float32, f"{name}(float32, base={base}) is {np.asarray(result).dtype}"
 
 
-def test_mean_of_per_sample_losses_beyond_the_largest_float():
-    # Each loss may exceed the largest float while their mean does not: (2e308 + log 2) / 2.
-    x = np.array([[1e308, -1e308], [0.0, 0.0]])
+def test_mean_of_float32_losses_beyond_the_largest_float32():
+    # A float32 per-sample loss (4e38) may exceed float32's range while the mean (2e38) does
+    # not: per-sample losses are held in float64, so the mean is exact.
+    x = np.array([[3e38, -1e38], [0.0, 0.0]], dtype=np.float32)
     target = np.array([1, 0])
     ref.assert_close_ulps(xentdoc.cross_entropy(x, target), ref.cross_entropy(x, target),
-                          np.float64, K, extra=REDUCTION_EXTRA)
+                          np.float32, K, extra=REDUCTION_EXTRA)
+
+
+def test_float64_per_sample_loss_beyond_the_largest_float_is_inf():
+    # The documented limit: a float64 per-sample loss beyond ~1.8e308 is inf, and so is its mean,
+    # without a RuntimeWarning (the test configuration turns warnings into errors).
+    x = np.array([[1e308, -1e308], [0.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert xentdoc.cross_entropy(x, np.array([1, 0])) == np.inf
+    assert "1.8e308" in xentdoc.cross_entropy.__doc__

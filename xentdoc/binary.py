@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from xentdoc._validation import as_float_array, check_reduction, check_unit_interval
-from xentdoc.losses import _reduce
+from xentdoc.losses import _reduce, wide_dtype
 from xentdoc.sigmoid import softplus
 
 # torch clamps each log at -100 so that a probability of exactly 0 or 1 gives a finite loss.
@@ -18,7 +18,7 @@ LOG_CLAMP = -100.0
 
 def _times(coefficient, value):
     """coefficient * value, with 0 * inf taken as 0 (a term the target does not name)."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # overflow: the true value is beyond range
         return np.where(coefficient == 0, 0, coefficient * value)
 
 
@@ -54,10 +54,10 @@ def _broadcast_to(value, shape, name):
 
 
 def _finish(losses, weight, reduction, dtype):
+    losses = np.asarray(losses, dtype=wide_dtype(dtype))
     if weight is not None:
         losses = _times(weight, losses)
-    losses = np.asarray(losses, dtype=dtype)
-    return _reduce(losses, reduction, np.float64(losses.size))
+    return _reduce(losses, reduction, np.float64(losses.size), dtype)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
@@ -98,6 +98,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     prediction of exactly 0 or 1 costs 100, not infinity. $\log(1 - p)$ is computed as
     `log1p(-p)`, exact for small $p$. Prefer `binary_cross_entropy_with_logits` when you have
     logits: forming $p = \sigma(x)$ first rounds $p$ to 1 for $x \gtrsim 37$ and loses the loss.
+    NaN in `input` or `target` gives NaN; infinite inputs are rejected (outside $[0, 1]$).
 
     Examples
     --------
@@ -179,5 +180,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     positive_weight = 1 if pos_weight is None else _broadcast_to(pos_weight, input.shape, "pos_weight")
     neg_log_p = np.asarray(softplus(-input))  # -log sigma(x)
     neg_log_one_minus_p = np.asarray(softplus(input))  # -log(1 - sigma(x))
-    losses = _times(positive_weight * target, neg_log_p) + _times(1 - target, neg_log_one_minus_p)
+    with np.errstate(over="ignore"):  # a sum beyond the dtype's range is inf
+        losses = _times(positive_weight * target, neg_log_p) + _times(1 - target, neg_log_one_minus_p)
     return _finish(losses, weight, reduction, input.dtype)

@@ -29,12 +29,12 @@ def _log(x: np.ndarray, base) -> np.ndarray:
             return np.log2(x)
         if base == 10:
             return np.log10(x)
-        return np.log(x) / np.log(base)
+        return np.log(x) / x.dtype.type(np.log(base))  # keep float32 as float32
 
 
 def _in_base(nats: np.ndarray, base) -> np.ndarray:
     """Convert a quantity in nats to `base` units (None: keep nats)."""
-    return nats if base is None else nats / np.log(base)
+    return nats if base is None else nats / nats.dtype.type(np.log(base))
 
 
 def _read_distributions(p, q, axis):
@@ -87,7 +87,8 @@ def information(p, base=2):
     -----
     The rarer the outcome, the more it tells you: a fair coin's heads carries 1 bit, an
     outcome of probability 1/1024 carries 10 bits. Surprisal belongs to a single outcome;
-    entropy is its average over a distribution.
+    entropy is its average over a distribution. $I(0) = +\infty$ without a warning; NaN gives
+    NaN; infinite `p` is rejected (outside $[0, 1]$).
 
     Examples
     --------
@@ -132,7 +133,8 @@ def entropy(p, axis=-1, base=None):
     -----
     With $0 \log 0 = 0$, a certain outcome has entropy 0 and the uniform distribution on $n$
     outcomes has the largest, $\log n$. Unlike `scipy.stats.entropy`, `p` is not normalised
-    for you: a vector that does not sum to 1 is an error, not a silent rescaling.
+    for you: a vector that does not sum to 1 is an error, not a silent rescaling. A NaN entry
+    gives NaN for its distribution; infinite entries are rejected (not probabilities).
 
     Examples
     --------
@@ -179,6 +181,12 @@ def distribution_cross_entropy(p, q, axis=-1, base=None):
     ValueError
         If `p` or `q` is not a distribution along `axis`, they do not broadcast, or `base` is
         invalid.
+
+    Notes
+    -----
+    $0 \log q = 0$ even where $q = 0$: outcomes the data never shows cost nothing. Where
+    $p_i > 0 = q_i$ the result is $+\infty$ (the model calls possible data impossible), without
+    a warning. A NaN entry gives NaN; infinite entries are rejected (not probabilities).
 
     Examples
     --------
@@ -229,7 +237,8 @@ def kl_divergence(p, q, axis=-1, base=None):
     $p_i$ and $q_i$ are within a factor of two (where $p_i - q_i$ is exact) and as
     $\log p_i - \log q_i$ otherwise, so nearly equal distributions get a precise small
     divergence. Gibbs' inequality makes the result non-negative; a negative sum can only
-    be rounding, and is returned as 0.
+    be rounding, and is returned as 0. Where $p_i > 0 = q_i$ the result is $+\infty$,
+    without a warning; a NaN entry gives NaN; infinite entries are rejected.
 
     Examples
     --------
@@ -244,7 +253,7 @@ def kl_divergence(p, q, axis=-1, base=None):
     """
     p, q, axis = _read_distributions(p, q, axis)
     base = check_base(base)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded branches may overflow
         close = (q > 0) & (p >= 0.5 * q) & (p <= 2 * q)
         log_ratio = np.where(
             close,
@@ -286,7 +295,8 @@ def perplexity(p, q=None, axis=-1):
     Notes
     -----
     A language model's perplexity is `exp` of its mean cross-entropy loss in nats, which is
-    $\operatorname{PP}(\hat p, q)$ for the data's empirical distribution $\hat p$.
+    $\operatorname{PP}(\hat p, q)$ for the data's empirical distribution $\hat p$. It is
+    $+\infty$ where $H(p, q)$ is (a zero of `q` where `p` is positive); NaN gives NaN.
 
     Examples
     --------

@@ -20,19 +20,29 @@ from xentdoc._targets import (
 )
 from xentdoc._validation import check_reduction
 from xentdoc.sigmoid import _scalar_if_0d
-from xentdoc.softmax import _normaliser, log_softmax
+from xentdoc.softmax import _normaliser, log_softmax, poison_tail
 
 
-def _reduce(losses: np.ndarray, reduction: str, mean_denominator) -> np.ndarray:
-    """Apply torch's reduction; sums are accumulated in float64 and rounded once."""
-    if reduction == "none":
-        return _scalar_if_0d(losses)
-    total = np.sum(losses, dtype=np.float64)
-    if reduction == "mean":
-        # An empty batch or all-ignored targets give 0/0 = NaN, as in torch.
-        with np.errstate(invalid="ignore", divide="ignore"):
+def wide_dtype(dtype) -> np.dtype:
+    """The dtype per-sample losses are computed in: float64 for narrower floats.
+
+    A float32 loss of 1e38 per sample can exceed float32's range before a weight or the mean
+    brings it back; float64 holds it. For float64 inputs, a per-sample loss beyond ~1.8e308 is inf.
+    """
+    return np.promote_types(dtype, np.float64)
+
+
+def _reduce(losses: np.ndarray, reduction: str, mean_denominator, dtype) -> np.ndarray:
+    """Apply torch's reduction, summing in float64 and rounding once to `dtype`."""
+    # Overflow here means the true result is beyond the dtype's range: inf, without a warning.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if reduction == "none":
+            return _scalar_if_0d(losses.astype(dtype, copy=False))
+        total = np.sum(losses, dtype=np.float64)
+        if reduction == "mean":
+            # An empty batch or all-ignored targets give 0/0 = NaN, as in torch.
             total = total / np.sum(mean_denominator, dtype=np.float64)
-    return losses.dtype.type(total)
+        return np.dtype(dtype).type(total)
 
 
 def _check_label_smoothing(label_smoothing) -> float:
@@ -97,7 +107,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     -----
     Same semantics as `torch.nn.functional.nll_loss`, including a `'mean'` over only ignored
     targets (or an empty batch), which is $0/0$ = NaN. With weights, the mean is a weighted
-    average, not the sum divided by $N$.
+    average, not the sum divided by $N$. A NaN at a picked entry gives NaN; a $-\infty$
+    log-probability at the target gives $+\infty$, and a picked $+\infty$ gives $-\infty$.
 
     Examples
     --------
@@ -116,9 +127,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     )
     if not hasattr(target, "safe_index"):
         raise TypeError("`target` of `nll_loss` must hold integer class indices.")
-    picked = np.take_along_axis(input, target.safe_index, class_axis)
-    losses = np.where(target.kept, -target.target_weight * picked, 0).astype(input.dtype)
-    return _reduce(np.squeeze(losses, class_axis), reduction, target.target_weight)
+    picked = np.take_along_axis(input, target.safe_index, class_axis).astype(wide_dtype(input.dtype))
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = np.where(target.kept, -target.target_weight * picked, 0)
+    return _reduce(np.squeeze(losses, class_axis), reduction, target.target_weight, input.dtype)
 
 
 # Work on blocks of about this many bytes: each block's shift, exp and sum then run in the CPU
@@ -142,7 +154,7 @@ def _tail_sum(logits, top_index, top_logit, block):
         np.subtract(logits, top_logit, out=block)
         np.exp(block, out=block)
     np.put_along_axis(block, top_index, 0, 1)
-    return block.sum(axis=1, keepdims=True)
+    return poison_tail(block.sum(axis=1, keepdims=True), top_logit)
 
 
 def _neg_log_prob_of_target(input, class_axis, safe_index):
@@ -152,7 +164,7 @@ def _neg_log_prob_of_target(input, class_axis, safe_index):
     """
     if class_axis == 0:  # a single sample of shape (C,): treat as a batch of one
         return _neg_log_prob_of_target(input[None], 1, safe_index[None])[0]
-    result = np.empty(safe_index.shape, dtype=input.dtype)
+    result = np.empty(safe_index.shape, dtype=wide_dtype(input.dtype))
     rows_per_block = max(1, _BLOCK_BYTES // max(1, input[:1].nbytes))
     scratch = np.empty((min(rows_per_block, input.shape[0]),) + input.shape[1:], dtype=input.dtype)
     for start in range(0, input.shape[0], rows_per_block):
@@ -161,8 +173,10 @@ def _neg_log_prob_of_target(input, class_axis, safe_index):
         top_index = np.expand_dims(np.argmax(logits, axis=1), 1)
         top_logit = np.take_along_axis(logits, top_index, 1)
         tail = _tail_sum(logits, top_index, top_logit, scratch[: logits.shape[0]])
-        with np.errstate(invalid="ignore"):  # inf - inf: an infinite top logit gives NaN
-            target_shifted = np.take_along_axis(logits, safe_index[rows], 1) - top_logit
+        # In the wide dtype, so that x_y - m cannot overflow for float32 logits.
+        target_logit = np.take_along_axis(logits, safe_index[rows], 1).astype(result.dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            target_shifted = target_logit - top_logit.astype(result.dtype)
             result[rows] = np.log1p(tail) - target_shifted
     return result
 
@@ -174,9 +188,10 @@ def _class_target_losses(input, class_axis, target, weight, label_smoothing):
         losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
     if label_smoothing == 0.0:
         return losses
-    neg_log_probs = -np.asarray(log_softmax(input, axis=class_axis))
-    weighted = neg_log_probs if weight is None else weight * neg_log_probs
-    smooth = np.where(target.kept, weighted.sum(axis=class_axis, keepdims=True), 0)
+    neg_log_probs = -np.asarray(log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis))
+    with np.errstate(over="ignore", invalid="ignore"):
+        weighted = neg_log_probs if weight is None else weight * neg_log_probs
+        smooth = np.where(target.kept, weighted.sum(axis=class_axis, keepdims=True), 0)
     n_classes = input.shape[class_axis]
     return (1 - label_smoothing) * losses + (label_smoothing / n_classes) * smooth
 
@@ -259,7 +274,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     so a confident and correct prediction keeps its tiny loss (about $4.25\times 10^{-18}$ for
     two classes 40 apart) where torch and SciPy return 0. The convention $0 \log 0 = 0$ holds:
     a class with a $-\infty$ logit and zero target probability adds nothing (torch gives NaN).
-    A $+\infty$ or NaN logit gives a NaN loss for its sample.
+    A $+\infty$ or NaN logit gives a NaN loss for its sample. Per-sample losses of float32
+    inputs are held in float64, so a mean stays exact even when single losses exceed float32's
+    range; for float64 inputs a per-sample loss beyond about 1.8e308 (logit gaps that large) is
+    $+\infty$, and so is its reduction. No finite input raises a RuntimeWarning.
 
     References
     ----------
@@ -286,19 +304,19 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     )
     if input.size == 0:
         losses = np.zeros(np.delete(input.shape, class_axis), dtype=input.dtype)
-        return _reduce(losses, reduction, _mean_denominator(input, class_axis, target))
+        return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
     if isinstance(target, np.ndarray):
-        log_probs = log_softmax(input, axis=class_axis)
+        log_probs = log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis)
         n_classes = input.shape[class_axis]
         coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
         # 0 log 0 = 0: a class the target never names adds nothing, even at a -inf logit.
-        with np.errstate(invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             terms = np.where(coefficients == 0, 0, coefficients * log_probs)
-        losses = -terms.sum(axis=class_axis, keepdims=True)
+            losses = -terms.sum(axis=class_axis, keepdims=True)
     else:
         losses = _class_target_losses(input, class_axis, target, weight, label_smoothing)
-    losses = np.squeeze(losses, class_axis).astype(input.dtype, copy=False)
-    return _reduce(losses, reduction, _mean_denominator(input, class_axis, target))
+    losses = np.squeeze(losses, class_axis)
+    return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
 
 
 def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -340,6 +358,9 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
     The entry at the target, $p_{y} - 1$, is computed as
     $\operatorname{expm1}(\log p_y)$ so that it keeps full precision when $p_y$ is close to 1.
     Matches the gradient that `torch.autograd` computes for `torch.nn.functional.cross_entropy`.
+    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch. A
+    sample with a NaN or $+\infty$ logit gets a NaN gradient; $-\infty$ logits are fine (their
+    probability, and so their gradient entry apart from the target term, is 0).
 
     Examples
     --------

@@ -31,6 +31,11 @@ class _Normaliser(NamedTuple):
     tail: np.ndarray  # tau = sum of e^s over all entries but k
 
 
+def poison_tail(tail: np.ndarray, top_logit: np.ndarray) -> np.ndarray:
+    """Make tau NaN where the maximum is +inf (or NaN): softmax is then undefined on the whole axis."""
+    return np.where(np.isnan(top_logit) | (top_logit == np.inf), np.nan, tail)
+
+
 def _normaliser(x: np.ndarray, axis: int, temperature: float = 1.0) -> _Normaliser:
     """Decompose `x` along `axis` as described in the module docstring."""
     top_index = np.expand_dims(np.argmax(x, axis=axis), axis)
@@ -44,7 +49,7 @@ def _normaliser(x: np.ndarray, axis: int, temperature: float = 1.0) -> _Normalis
         exp_shifted = np.exp(shifted)
     top_exp = np.take_along_axis(exp_shifted, top_index, axis)
     np.put_along_axis(exp_shifted, top_index, 0, axis)
-    tail = exp_shifted.sum(axis=axis, keepdims=True)
+    tail = poison_tail(exp_shifted.sum(axis=axis, keepdims=True), top_logit)
     np.put_along_axis(exp_shifted, top_index, top_exp, axis)
     return _Normaliser(top_index, top_logit, shifted, exp_shifted, tail)
 

@@ -10,6 +10,7 @@ import html
 import sys
 import types
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import xentdoc
 from mkdocs.exceptions import PluginError
@@ -30,6 +31,13 @@ def on_post_build(config):
     output = path.read_text(encoding="utf-8")
     page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri=PRINT_PAGE.as_posix()))
     output = katex.on_post_page(output, page, config)
+    # The plugin renders the page with the 404 page's context, whose URLs are absolute paths from
+    # site_url ("/xentdoc/..."): right on the published root only, wrong under a version folder
+    # (mike) or on a local server. Make them relative, as on every other page.
+    root = urlsplit(config["site_url"] or "").path
+    if root not in ("", "/"):
+        output = output.replace(f'"base": "{root}"', '"base": ".."')
+        output = output.replace(f'="{root}', '="../')
     # The version of the course this print-out holds, under the title (first <h1> of the article).
     stamp = (f'<p class="xd-print-version">Version {html.escape(xentdoc.__version__)} '
              f'of the course, {html.escape(config["site_url"] or "")}</p>')

@@ -41,20 +41,31 @@ def serve(directory: Path):
         server.server_close()
 
 
-def print_course(site: Path, out: Path, chromium: str = CHROMIUM) -> Path:
-    """Write the course in `site` (a built site) as a PDF to `out`; return `out`."""
-    from playwright.sync_api import sync_playwright
+def print_course(site: Path, out: Path, chromium: str = CHROMIUM, browser=None) -> Path:
+    """Write the course in `site` (a built site) as a PDF to `out`; return `out`.
 
+    `browser`: a Playwright Chromium browser already running (the tests pass theirs); by default
+    one is launched from `chromium` for this print and closed after it.
+    """
     site = Path(site)
     if not (site / "print_page" / "index.html").is_file():
         raise SystemExit(f"{site}/print_page/index.html is missing: build the site first (make site)")
-    if not Path(chromium).is_file():
-        raise SystemExit(f"Chromium not found at {chromium} (apt-get install chromium)")
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        if not Path(chromium).is_file():
+            raise SystemExit(f"Chromium not found at {chromium} (apt-get install chromium)")
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                return print_course(site, out, browser=launched)
+            finally:
+                launched.close()
     external = []
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with serve(site) as base:
+        context = browser.new_context()
         try:
-            page = browser.new_page()
+            page = context.new_page()
             # The course requests nothing from another host; stop the print if it tries.
             page.on("request", lambda request: None if request.url.startswith(base) or
                     request.url.startswith("data:") else external.append(request.url))
@@ -65,7 +76,7 @@ def print_course(site: Path, out: Path, chromium: str = CHROMIUM) -> Path:
             page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
                      margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
         finally:
-            browser.close()
+            context.close()
     if external:
         raise SystemExit(f"the print page requested other hosts: {external}")
     return out

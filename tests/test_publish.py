@@ -150,6 +150,10 @@ def test_print_page_holds_the_course_in_reading_order(built_site):
     assert all(p > 0 for p in positions), dict(zip(titles, positions))
     assert positions == sorted(positions), "the chapters are not in the nav's order"
     assert f"Version {xentdoc.__version__} of the course" in printed
+    # Its links are relative, like every page's, so it works under a version folder and locally.
+    assert '"base": ".."' in printed
+    root = re.sub(r"^https://[^/]+", "", SITE_URL)
+    assert f'="{root}' not in printed
 
 
 def test_print_page_has_every_figure_and_rendered_math(built_site):

@@ -1,21 +1,18 @@
 """`make pdf`: the course printed by headless Chromium has one chapter per course page and every figure.
 
-Needs Debian's Chromium and the playwright package: skipped without them, failed under
+Uses the session's Chromium (tests/browser/conftest.py): skipped without it, failed under
 XENTDOC_REQUIRE_OPTIONAL=1.
 """
 
 import html
 import importlib.util
-import os
 import re
 import unicodedata
 
 import pytest
 
-from conftest import optional_required, require
+from conftest import require
 from site_config import ROOT, built_path, course_pages
-
-CHROMIUM = os.environ.get("XENTDOC_CHROMIUM", "/usr/bin/chromium")
 
 
 def _make_pdf_module():
@@ -26,16 +23,11 @@ def _make_pdf_module():
 
 
 @pytest.fixture(scope="module")
-def course_pdf(built_site, tmp_path_factory):
-    if not os.access(CHROMIUM, os.X_OK):
-        message = f"Chromium not found at {CHROMIUM} (Debian package `chromium`)"
-        if optional_required():
-            pytest.fail(f"{message}, and XENTDOC_REQUIRE_OPTIONAL=1 forbids skipping", pytrace=False)
-        pytest.skip(message)
-    require("playwright.sync_api")
+def course_pdf(browser, built_site, tmp_path_factory):
+    """The PDF that `make pdf` writes, printed here from the session's site and browser."""
     pypdf = require("pypdf")
     out = tmp_path_factory.mktemp("pdf") / "xentdoc-course.pdf"
-    _make_pdf_module().print_course(built_site, out, chromium=CHROMIUM)
+    _make_pdf_module().print_course(built_site, out, browser=browser)
     return pypdf.PdfReader(str(out))
 
 

@@ -1,0 +1,44 @@
+// Regions that scroll sideways (a display formula or a table wider than the column) must be
+// reachable by keyboard (WCAG 2.1.1; axe-core's scrollable-region-focusable). Material already
+// does this for code blocks; here, each formula or table that overflows gets tabindex="0" and a
+// name, and loses them again when the window grows wide enough to show it whole.
+(function () {
+  "use strict";
+  var SELECTOR = ".md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap";
+
+  function update() {
+    document.querySelectorAll(SELECTOR).forEach(function (region) {
+      var overflows = region.scrollWidth > region.clientWidth + 1;
+      if (overflows && !region.hasAttribute("tabindex")) {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", region.classList.contains("arithmatex")
+          ? "Formula, scrolls sideways" : "Table, scrolls sideways");
+        region.setAttribute("data-xd-scrollable", "");
+      } else if (!overflows && region.hasAttribute("data-xd-scrollable")) {
+        ["tabindex", "role", "aria-label", "data-xd-scrollable"].forEach(function (name) {
+          region.removeAttribute(name);
+        });
+      }
+    });
+  }
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending === null) {
+      pending = window.requestAnimationFrame(function () { pending = null; update(); });
+    }
+  });
+  // A formula in a collapsed <details> or an inactive tab has no width until it is shown.
+  document.addEventListener("toggle", update, true);
+  document.addEventListener("change", update);
+  // Material publishes each page load on document$; the KaTeX fonts change widths when they load.
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(update);
+  } else {
+    document.addEventListener("DOMContentLoaded", update);
+  }
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(update);
+  }
+})();

@@ -141,20 +141,37 @@ _BLOCK_BYTES = 1 << 20
 _EXP_SAFE_TOP = {np.dtype(np.float32): 60.0, np.dtype(np.float64): 600.0}
 
 
-def _tail_sum(logits, top_index, top_logit, block):
-    """tau = sum over all but the top entry of e^(x - m), with `block` as scratch space."""
-    safe_top = _EXP_SAFE_TOP.get(logits.dtype, -np.inf)
-    if 0 <= top_logit.min() and top_logit.max() <= safe_top:
-        # Skip the subtraction pass: e^(x - m) = e^x e^-m. With m >= 0, a term e^x can only
-        # underflow where e^(x - m) underflows too, so nothing that counts is lost.
-        np.exp(logits, out=block)
-        np.put_along_axis(block, top_index, 0, 1)
-        return block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
+def _tail_sum_shifted(logits, top_index, top_logit, block):
+    """tau = sum over all but the top entry of e^(x - m): the safe route, one subtraction pass."""
     with np.errstate(over="ignore", invalid="ignore"):  # see softmax._normaliser
         np.subtract(logits, top_logit, out=block)
         np.exp(block, out=block)
     np.put_along_axis(block, top_index, 0, 1)
     return poison_tail(block.sum(axis=1, keepdims=True), top_logit)
+
+
+def _tail_sum(logits, top_index, top_logit, block):
+    """tau = sum over all but the top entry of e^(x - m), with `block` as scratch space.
+
+    Fast route: e^(x - m) = e^x e^-m, which skips the subtraction pass. It is exact where
+    0 <= m <= _EXP_SAFE_TOP: e^x cannot overflow, and with m >= 0 a term e^x only underflows
+    where e^(x - m) underflows too, so nothing that counts is lost. Rows outside that range
+    (rare in practice) are redone on the safe route.
+    """
+    safe_top = _EXP_SAFE_TOP.get(logits.dtype)
+    if safe_top is None:
+        return _tail_sum_shifted(logits, top_index, top_logit, block)
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.exp(logits, out=block)
+        np.put_along_axis(block, top_index, 0, 1)
+        tail = block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
+    unsafe = ~((top_logit >= 0) & (top_logit <= safe_top))  # NaN counts as unsafe
+    if unsafe.any():
+        rows = np.flatnonzero(unsafe.reshape(unsafe.shape[0], -1).any(axis=1))
+        tail[rows] = _tail_sum_shifted(
+            logits[rows], top_index[rows], top_logit[rows], block[: rows.size]
+        )
+    return tail
 
 
 def _neg_log_prob_of_target(input, class_axis, safe_index):

@@ -1,4 +1,7 @@
-// Regions that scroll sideways (a display formula or a table wider than the column) must be
+// Accessibility fixes on top of Material, checked by tests/browser (axe-core) and scripts/lighthouse.
+//
+// 1. Material's search panel has role="dialog" but no name (axe/Lighthouse aria-dialog-name).
+// 2. Regions that scroll sideways (a display formula or a table wider than the column) must be
 // reachable by keyboard (WCAG 2.1.1; axe-core's scrollable-region-focusable). Material already
 // does this for code blocks; here, each formula or table that overflows gets tabindex="0" and a
 // name, and loses them again when the window grows wide enough to show it whole.
@@ -22,6 +25,14 @@
       }
     });
   }
+
+  function nameDialogs() {
+    document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])').forEach(
+      function (dialog) {
+        if (dialog.matches(".md-search")) dialog.setAttribute("aria-label", "Search");
+      });
+  }
+  nameDialogs();
 
   var pending = null;
   window.addEventListener("resize", function () {

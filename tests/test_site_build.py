@@ -188,6 +188,7 @@ def test_figure_line_keeps_its_indentation_and_relative_url():
     markdown = f'!!! note\n\n    {{{{ figure("{spec.name}") }}}}\n'
     on_home = figures.on_page_markdown(markdown, fake_page("index.md", ""), None, None)
     assert f'    <img src="figures/{spec.name}.svg" alt="' in on_home
-    assert '    ??? example "Code for this figure"' in on_home
+    assert '    <details class="example xd-figure-code">' in on_home
+    assert "    <summary>Code for this figure" in on_home
     nested = figures.on_page_markdown(markdown, fake_page("a/b.md", "a/b/"), None, None)
     assert f'<img src="../../figures/{spec.name}.svg"' in nested

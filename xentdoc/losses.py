@@ -122,11 +122,11 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     >>> print(nll_loss(log_probs, np.array([0, -100])).round(6))
     0.356675
     """
+    if is_probability_target(target):  # torch's nll_loss has no probability targets either
+        raise TypeError("`target` of `nll_loss` must hold integer class indices, got floats.")
     input, class_axis, target, weight, _ = _read_loss_arguments(
         input, target, weight, ignore_index, reduction
     )
-    if not hasattr(target, "safe_index"):
-        raise TypeError("`target` of `nll_loss` must hold integer class indices.")
     picked = np.take_along_axis(input, target.safe_index, class_axis).astype(wide_dtype(input.dtype))
     with np.errstate(over="ignore", invalid="ignore"):
         losses = np.where(target.kept, -target.target_weight * picked, 0)
@@ -322,7 +322,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if input.size == 0:
         losses = np.zeros(np.delete(input.shape, class_axis), dtype=input.dtype)
         return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
-    if isinstance(target, np.ndarray):
+    if isinstance(target, np.ndarray):  # probabilities; class indices come as ClassTargets
         log_probs = log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis)
         n_classes = input.shape[class_axis]
         coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
@@ -398,7 +398,7 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
     probs = parts.exp_shifted / (1 + parts.tail)
     n_classes = input.shape[class_axis]
     with np.errstate(invalid="ignore"):
-        if isinstance(target, np.ndarray):
+        if isinstance(target, np.ndarray):  # probabilities; class indices come as ClassTargets
             coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
             grad = probs * coefficients.sum(axis=class_axis, keepdims=True) - coefficients
         else:

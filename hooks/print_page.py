@@ -31,6 +31,9 @@ def on_post_build(config):
     output = path.read_text(encoding="utf-8")
     page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri=PRINT_PAGE.as_posix()))
     output = katex.on_post_page(output, page, config)
+    lean_html = sys.modules.get("hooks/lean_html.py")  # fewer code spans, as on every page
+    if lean_html is not None:
+        output = lean_html.lean(output, PRINT_PAGE.as_posix().count("/"))
     # The plugin renders the page with the 404 page's context, whose URLs are absolute paths from
     # site_url ("/xentdoc/..."): right on the published root only, wrong under a version folder
     # (mike) or on a local server. Make them relative, as on every other page.

@@ -1,5 +1,6 @@
 """mkdocs.yml as data, for tests: the nav in order and the print page's chapters."""
 
+import fnmatch
 from pathlib import Path
 
 import yaml
@@ -43,8 +44,8 @@ def print_site_options() -> dict:
 
 def course_pages() -> list[str]:
     """The pages the print page (and so the PDF) holds: the nav less print-site's exclusions."""
-    excluded = set(print_site_options().get("exclude", []))
-    return [page for page in nav_pages() if page not in excluded]
+    excluded = print_site_options().get("exclude", [])  # glob patterns, as the plugin reads them
+    return [page for page in nav_pages() if not any(fnmatch.fnmatch(page, pattern) for pattern in excluded)]
 
 
 def built_path(site: Path, src: str) -> Path:

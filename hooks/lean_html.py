@@ -1,0 +1,86 @@
+"""MkDocs hook: lighter pages, drawn the same (scripts/lighthouse measures the difference).
+
+Each element of a page costs the browser style and layout work every time Material's script makes
+it recompute the page, and a course page holds thousands of them. After each page is rendered:
+
+- Pygments wraps every token of highlighted code in a `<span class="...">`. A token whose class
+  has no colour of its own in the theme (names, `n`, drawn in the code colour; whitespace, `w`;
+  any class Material's stylesheet does not style) is left as plain text, and neighbouring tokens of
+  the same class (with only spaces between them) share one span. Keywords, strings, comments,
+  numbers, operators and punctuation keep their colours.
+
+- A page with formulas preloads KaTeX's two most used fonts, so they arrive with the stylesheets
+  instead of after the first paint, when swapping them in would move the text (layout shift) and
+  make the browser lay out the whole page again.
+
+hooks/print_page.py applies it to the print page, which the print-site plugin writes after
+the pages' own on_post_page.
+"""
+
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
+TOKEN = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>')
+SAME_NEIGHBOURS = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>(\s*)<span class="\1">([^<]*)</span>')
+
+_styled: frozenset = frozenset()  # token classes that keep their span (they have a colour)
+
+
+def _theme_css(config) -> str:
+    for folder in config["theme"].dirs:
+        for css in sorted(Path(folder, "assets", "stylesheets").glob("main.*.min.css")):
+            return css.read_text(encoding="utf-8")
+    raise PluginError("hooks/lean_html.py: Material's main stylesheet was not found in the theme")
+
+
+def on_config(config):
+    global _styled
+    css = _theme_css(config)
+    styled = set(re.findall(r"\.highlight \.([a-z0-9]+)\b", css))
+    if not styled:
+        raise PluginError("hooks/lean_html.py: no `.highlight .<token>` rule in Material's stylesheet")
+    plain = {"w"}
+    # Names (`n`) take --md-code-hl-name-color, which Material sets to the code text colour: unless
+    # the site's own stylesheets give names a colour, an `n` span changes nothing on screen.
+    extra = "".join(Path(config["docs_dir"], sheet).read_text(encoding="utf-8")
+                    for sheet in config["extra_css"] if Path(config["docs_dir"], sheet).is_file())
+    if ("--md-code-hl-name-color:var(--md-code-fg-color)" in css.replace(" ", "")
+            and "--md-code-hl-name-color" not in extra and ".highlight .n" not in extra):
+        plain.add("n")
+    _styled = frozenset(styled - plain)
+    return config
+
+
+def _lean_code(match):
+    body = match.group(2)
+    if "<span" not in body:
+        return match.group(0)
+
+    def token(span):
+        return span.group(0) if span.group(1) in _styled else span.group(2)
+
+    body = TOKEN.sub(token, body)
+    count = 1
+    while count:
+        body, count = SAME_NEIGHBOURS.subn(r'<span class="\1">\2\3\4</span>', body)
+    return match.group(1) + body + match.group(3)
+
+
+PRELOAD_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")  # see hooks/katex.py on_files
+
+
+def lean(output: str, depth: int) -> str:
+    """`depth`: how many folders below the site's root the page is (0 for index.html)."""
+    output = CODE.sub(_lean_code, output)
+    if 'class="katex"' in output and "</head>" in output:
+        links = "".join(f'<link rel="preload" href="{"../" * depth}assets/katex/fonts/{font}" as="font" '
+                        f'type="font/woff2" crossorigin>' for font in PRELOAD_FONTS)
+        output = output.replace("</head>", links + "</head>", 1)
+    return output
+
+
+def on_post_page(output, page, config):
+    return lean(output, page.file.dest_uri.count("/"))

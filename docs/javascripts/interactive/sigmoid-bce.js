@@ -1,8 +1,9 @@
 // Interactive figure: the sigmoid and binary cross-entropy for a chosen logit z and label y.
 // Placed by <div class="xd-interactive" data-xd-widget="sigmoid-bce" data-logit="..." data-label="...">
 // </div> on a page. Plain JavaScript, no dependency, no network. Computes as xentdoc does:
-// sigmoid without overflow on either side, and the loss from the logit as softplus(z) - y z
-// (binary_cross_entropy_with_logits), never as -log of a rounded probability.
+// sigmoid without overflow on either side, and the loss from the logit as
+// (1 - y) softplus(z) + y softplus(-z) (binary_cross_entropy_with_logits), never as -log of a
+// rounded probability.
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
@@ -33,7 +34,13 @@
   }
   // softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)).
   function softplus(z) { return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))); }
-  function bceWithLogits(z, y) { return softplus(z) - y * z; }
+  // (1 - y) softplus(z) + y softplus(-z): two non-negative terms, so a confident and correct
+  // prediction keeps its tiny loss (softplus(z) - y z would cancel to 0 at z = 50, y = 1).
+  function bceWithLogits(z, y) {
+    var positive = y === 0 ? 0 : y * softplus(-z);
+    var negative = y === 1 ? 0 : (1 - y) * softplus(z);
+    return positive + negative;
+  }
 
   var counter = 0;
 

@@ -6,26 +6,9 @@
 // rounded probability.
 (function () {
   "use strict";
-  var SVG = "http://www.w3.org/2000/svg";
+  var kit = window.xentdocWidgets;  // widget-kit.js
+  var el = kit.el, svgEl = kit.svgEl, fmt = kit.fmt;
   var Z_MIN = -10, Z_MAX = 10, Z_LIMIT = 1000;
-
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function svgEl(tag, attrs) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
-  function fmt(v) {
-    if (v === 0) return "0";
-    var a = Math.abs(v);
-    if (a >= 1e-4 && a < 1e6) return String(Number(v.toPrecision(6)));
-    return v.toExponential(5);
-  }
 
   function sigmoid(z) {
     if (z >= 0) return 1 / (1 + Math.exp(-z));
@@ -175,15 +158,6 @@
     update();
   }
 
-  function init() {
-    document.querySelectorAll('[data-xd-widget="sigmoid-bce"]').forEach(build);
-  }
   window.xentdocBCE = { sigmoid: sigmoid, softplus: softplus, bceWithLogits: bceWithLogits };
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  kit.mount("sigmoid-bce", build);
 })();

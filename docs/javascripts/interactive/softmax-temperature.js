@@ -5,27 +5,9 @@
 // exponentiate, normalise (log-sum-exp), so large logits or tiny temperatures never overflow.
 (function () {
   "use strict";
-  var SVG = "http://www.w3.org/2000/svg";
+  var kit = window.xentdocWidgets;  // widget-kit.js
+  var el = kit.el, svgEl = kit.svgEl, fmt = kit.fmt;
   var T_MIN = 0.05, T_MAX = 10;
-
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function svgEl(tag, attrs) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
-  // Six significant digits, the way the numbers are shown in the table.
-  function fmt(v) {
-    if (v === 0) return "0";
-    var a = Math.abs(v);
-    if (a >= 1e-4 && a < 1e6) return String(Number(v.toPrecision(6)));
-    return v.toExponential(5);
-  }
 
   // log_softmax(x / T) and softmax(x / T), computed stably.
   function softmaxT(logits, t) {
@@ -178,15 +160,6 @@
     update();
   }
 
-  function init() {
-    document.querySelectorAll('[data-xd-widget="softmax-temperature"]').forEach(build);
-  }
   window.xentdocSoftmaxT = softmaxT;
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  kit.mount("softmax-temperature", build);
 })();

@@ -1,10 +1,14 @@
-"""MkDocs hook: render every formula to HTML at build time with KaTeX (node), no CDN, no JS.
+"""MkDocs hook: turn every formula into MathML at build time with KaTeX (node), no CDN, no JS.
 
 pymdownx.arithmatex (generic mode) leaves `<span class="arithmatex">\\(...\\)</span>` and
 `<div class="arithmatex">\\[...\\]</div>`; after each page is rendered, this hook sends all of its
-formulas to node in one call (hooks/katex_render.cjs) and puts KaTeX's HTML+MathML in their place.
-TeX that KaTeX rejects fails the build with the page and the formula. KaTeX's stylesheet and its
-woff2 fonts are added to the build from node_modules/katex.
+formulas to node in one call (hooks/katex_render.cjs) and puts KaTeX's MathML in their place.
+TeX that KaTeX rejects fails the build with the page and the formula.
+
+Only MathML, which every current browser lays out natively with the site's math font
+(hooks/math_font.py), and which screen readers read. KaTeX's other output, a copy of each formula
+in nested spans drawn with KaTeX's stylesheet and fonts, tripled the elements of a course page and
+every style recalculation with them (scripts/lighthouse: performance 64 -> 95 on /softmax/).
 """
 
 import hashlib
@@ -16,30 +20,30 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from mathml_core import explicit_variants, tex_spacing
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
-KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+KATEX_PACKAGE = ROOT / "node_modules" / "katex" / "package.json"
 RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
-SITE_DIR = "assets/katex"  # where the stylesheet and fonts go in the site (see extra_css)
+POSTPROCESS = Path(__file__).resolve().parent / "mathml_core.py"  # explicit_variants, tex_spacing
 
 MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 DELIMITERS = {r"\(": r"\)", r"\[": r"\]"}
 
-# (tex, display) -> HTML. Module state survives `mkdocs serve` rebuilds (MkDocs caches hooks),
+# (tex, display) -> MathML. Module state survives `mkdocs serve` rebuilds (MkDocs caches hooks),
 # so a rebuild only sends new formulas to node; .cache/katex/ keeps it from one build to the next.
 _rendered: dict[tuple[str, bool], str] = {}
-_disk_cache = None  # .cache/katex/<hash of KaTeX's version and the renderer>.json
+_disk_cache = None  # .cache/katex/<hash of KaTeX's version, the renderer and mathml_core>.json
 
 
 def on_config(config):
     global _disk_cache
-    if not (KATEX_DIST / "katex.min.css").is_file():
+    if not KATEX_PACKAGE.is_file():
         raise PluginError("KaTeX is missing from node_modules: run `npm ci` (or `make venv`).")
     if shutil.which("node") is None:
         raise PluginError("Node.js is needed to render the formulas with KaTeX: `node` is not on PATH.")
-    version = hashlib.sha256((KATEX_DIST.parent / "package.json").read_bytes() + RENDERER.read_bytes())
+    version = hashlib.sha256(KATEX_PACKAGE.read_bytes() + RENDERER.read_bytes() + POSTPROCESS.read_bytes())
     _disk_cache = Path(config.config_file_path).parent / ".cache" / "katex" / f"{version.hexdigest()[:16]}.json"
     if not _rendered and _disk_cache.is_file():
         _rendered.update(((tex, display == "display"), out) for display, tex, out in
@@ -57,17 +61,6 @@ def on_post_build(config):
     temporary = _disk_cache.with_name(f"{_disk_cache.stem}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(rows), encoding="utf-8")
     temporary.replace(_disk_cache)
-
-
-def on_files(files, config):
-    # Only woff2: every browser that runs the site reads it, so the woff/ttf fallbacks are dropped
-    # from the CSS rather than shipped (a link checker then finds no missing font either).
-    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
-    css = re.sub(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
-    files.append(File.generated(config, f"{SITE_DIR}/katex.min.css", content=css))
-    for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
-        files.append(File.generated(config, f"{SITE_DIR}/fonts/{font.name}", abs_src_path=str(font)))
-    return files
 
 
 def _formula(match):
@@ -94,7 +87,7 @@ def _render(formulas, page):
             kind = "display" if display else "inline"
             raise PluginError(f"Bad TeX in {kind} math on page {page.file.src_uri}:\n"
                               f"    {tex}\n{result['error']}")
-        _rendered[tex, display] = result["html"]
+        _rendered[tex, display] = tex_spacing(explicit_variants(result["html"]))
 
 
 def on_post_page(output, page, config):

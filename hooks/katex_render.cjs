@@ -1,5 +1,5 @@
 // Renders TeX for hooks/katex.py, in one node process per page.
-// stdin: JSON [[tex, displayMode], ...]; stdout: JSON [{html} or {error}, ...] in the same order.
+// stdin: JSON [[tex, displayMode], ...]; stdout: JSON [{html} (MathML) or {error}, ...] in the same order.
 // katex is resolved from the project's node_modules (pinned in package.json, installed by npm ci).
 "use strict";
 const katex = require("katex");
@@ -12,7 +12,7 @@ process.stdin.on("end", () => {
     try {
       // strict "error": TeX that only KaTeX would accept (e.g. unicode in math) fails as well.
       return { html: katex.renderToString(tex, {
-        displayMode, output: "htmlAndMathml", throwOnError: true, strict: "error" }) };
+        displayMode, output: "mathml", throwOnError: true, strict: "error" }) };
     } catch (err) {
       return { error: String(err && err.message ? err.message : err) };
     }

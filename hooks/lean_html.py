@@ -9,9 +9,9 @@ it recompute the page, and a course page holds thousands of them. After each pag
   the same class (with only spaces between them) share one span. Keywords, strings, comments,
   numbers, operators and punctuation keep their colours.
 
-- A page with formulas preloads KaTeX's two most used fonts, so they arrive with the stylesheets
-  instead of after the first paint, when swapping them in would move the text (layout shift) and
-  make the browser lay out the whole page again.
+- A page with formulas preloads the math font (hooks/math_font.py), so it arrives with the
+  stylesheets instead of after the first paint, when swapping it in would move the text (layout
+  shift) and make the browser lay out the whole page again.
 
 hooks/print_page.py applies it to the print page, which the print-site plugin writes after
 the pages' own on_post_page.
@@ -69,16 +69,16 @@ def _lean_code(match):
     return match.group(1) + body + match.group(3)
 
 
-PRELOAD_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")  # see hooks/katex.py on_files
+MATH_FONT = "assets/fonts/stix-two-math.woff2"  # SITE_FONT in hooks/math_font.py
 
 
 def lean(output: str, depth: int) -> str:
     """`depth`: how many folders below the site's root the page is (0 for index.html)."""
     output = CODE.sub(_lean_code, output)
-    if 'class="katex"' in output and "</head>" in output:
-        links = "".join(f'<link rel="preload" href="{"../" * depth}assets/katex/fonts/{font}" as="font" '
-                        f'type="font/woff2" crossorigin>' for font in PRELOAD_FONTS)
-        output = output.replace("</head>", links + "</head>", 1)
+    if "<math" in output and "</head>" in output:
+        link = (f'<link rel="preload" href="{"../" * depth}{MATH_FONT}" as="font" '
+                f'type="font/woff2" crossorigin>')
+        output = output.replace("</head>", link + "</head>", 1)
     return output
 
 

@@ -3,6 +3,7 @@
 import importlib.util
 import posixpath
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -124,14 +125,34 @@ def test_math_is_rendered_at_build_time(built_site):
     assert any('class="katex"' in text for text in pages.values())
     api = [text for page, text in pages.items() if page.parts[0] == "api" and len(page.parts) == 3]
     assert api, "no API module page (api/<module>/index.html)"
-    assert any('class="katex-display"' in text for text in api), \
+    assert any('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in text for text in api), \
         "the docstrings' $$...$$ formulas must render on the API pages"
     leftover = [str(page) for page, text in pages.items()
                 if re.search(r"\\[(\[]", without_code_and_tex_sources(text))]
     assert not leftover, f"unrendered \\( or \\[ on {leftover}"
-    # The stylesheet and its fonts are shipped with the site.
-    assert (built_site / "assets/katex/katex.min.css").is_file()
-    assert list((built_site / "assets/katex/fonts").glob("KaTeX_Main-Regular.woff2"))
+    # MathML only: no second, HTML copy of each formula (hooks/katex.py) and no KaTeX stylesheet.
+    assert not any("katex-html" in text for text in pages.values())
+    assert not (built_site / "assets/katex").exists()
+
+
+def test_math_font_holds_every_character_the_formulas_draw(built_site):
+    """The subset font (hooks/math_font.py) covers each page's MathML, as the browser draws it."""
+    from fontTools.ttLib import TTFont
+
+    mathml_core = load_hook("mathml_core")
+    font = TTFont(built_site / "assets/fonts/stix-two-math.woff2")
+    covered = set(map(chr, font.getBestCmap()))
+    assert "MATH" in font, "the subset lost the MATH table (display operators, stretchy brackets)"
+    assert font["name"].getDebugName(0).startswith("Copyright"), "the subset lost the font's copyright"
+    assert (built_site / "assets/fonts/stix-two-math-LICENSE.txt").read_text().count("SIL OPEN FONT LICENSE")
+    missing = {}
+    for html in html_pages(built_site):
+        drawn = mathml_core.drawn_characters(html.read_text(encoding="utf-8"))
+        if drawn - covered:
+            missing[str(html.relative_to(built_site))] = "".join(sorted(drawn - covered))
+    assert not missing, f"characters the math font lacks: {missing}"
+    # Letters are drawn italic (math-auto), so the italic forms must be there, not only the ASCII.
+    assert {"\U0001D465", "\U0001D45D"} <= covered  # 𝑥 and 𝑝
 
 
 def test_each_figure_line_became_an_image(built_site):
@@ -151,7 +172,7 @@ def test_each_figure_line_became_an_image(built_site):
 
 def test_site_links_its_own_stylesheet_and_copy_script(built_site):
     assets = {url for _, _, url in assets_of(built_site / "index.html")}
-    for expected in ("assets/katex/katex.min.css", "stylesheets/extra.css", "javascripts/copy.js"):
+    for expected in ("stylesheets/extra.css", "javascripts/copy.js"):
         assert any(url.endswith(expected) for url in assets), expected
 
 
@@ -159,7 +180,12 @@ def load_hook(name):
     """hooks/NAME.py as a fresh module, as MkDocs loads it."""
     spec = importlib.util.spec_from_file_location(f"test_hooks_{name}", ROOT / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved_path = sys.path.copy()
+    sys.path.insert(0, str(ROOT / "hooks"))  # MkDocs does the same while importing a hook
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved_path
     return module
 
 

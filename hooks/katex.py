@@ -20,13 +20,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from mathml_core import explicit_variants, tex_spacing
+from mathml_core import explicit_variants, slim, tex_spacing
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_PACKAGE = ROOT / "node_modules" / "katex" / "package.json"
 RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
-POSTPROCESS = Path(__file__).resolve().parent / "mathml_core.py"  # explicit_variants, tex_spacing
+POSTPROCESS = Path(__file__).resolve().parent / "mathml_core.py"  # explicit_variants, tex_spacing, slim
 
 MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 DELIMITERS = {r"\(": r"\)", r"\[": r"\]"}
@@ -87,7 +87,7 @@ def _render(formulas, page):
             kind = "display" if display else "inline"
             raise PluginError(f"Bad TeX in {kind} math on page {page.file.src_uri}:\n"
                               f"    {tex}\n{result['error']}")
-        _rendered[tex, display] = tex_spacing(explicit_variants(result["html"]))
+        _rendered[tex, display] = slim(tex_spacing(explicit_variants(result["html"])))
 
 
 def on_post_page(output, page, config):

@@ -13,7 +13,13 @@ it recompute the page, and a course page holds thousands of them. After each pag
   stylesheets instead of after the first paint, when swapping it in would move the text (layout
   shift) and make the browser lay out the whole page again.
 
-hooks/print_page.py applies it to the print page, which the print-site plugin writes after
+- A page loads only the stylesheets and scripts it uses. MkDocs links every `extra_css` and
+  `extra_javascript` file (and the print-site plugin's) from every page; each one a page does not
+  need is one more request competing with the stylesheets before the first paint. The print-site
+  plugin's CSS and JS act on the print page only (`#print-site-page`), mkdocstrings' CSS on API
+  pages only, and an interactive figure's script where the figure is placed.
+
+hooks/print_page.py applies `lean` to the print page, which the print-site plugin writes after
 the pages' own on_post_page.
 """
 
@@ -25,6 +31,13 @@ from mkdocs.exceptions import PluginError
 CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
 TOKEN = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>')
 SAME_NEIGHBOURS = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>(\s*)<span class="\1">([^<]*)</span>')
+
+# Tags MkDocs writes for assets only some pages use ("../" repeated by the page's depth).
+PRINT_SITE_ASSET = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*css/print-site[a-z-]*\.css">'
+                              r'|<script src="(?:\.\./)*js/print-site\.js"></script>')
+MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*assets/_mkdocstrings\.css">')
+WIDGET_SCRIPT = re.compile(r'<script src="(?:\.\./)*javascripts/interactive/([a-z-]+)\.js"></script>')
+WIDGET_KIT = "widget-kit"  # shared by every interactive figure
 
 _styled: frozenset = frozenset()  # token classes that keep their span (they have a colour)
 
@@ -82,5 +95,19 @@ def lean(output: str, depth: int) -> str:
     return output
 
 
+def only_used_assets(output: str) -> str:
+    """`output` (a page other than the print page) without links to assets it does not use."""
+    output = PRINT_SITE_ASSET.sub("", output)
+    if 'class="doc doc-' not in output:  # mkdocstrings' rendering of an API object
+        output = MKDOCSTRINGS_CSS.sub("", output)
+    placed = set(re.findall(r'data-xd-widget="([a-z-]+)"', output))
+
+    def widget_script(match):
+        name = match.group(1)
+        return match.group(0) if name in placed or (name == WIDGET_KIT and placed) else ""
+
+    return WIDGET_SCRIPT.sub(widget_script, output)
+
+
 def on_post_page(output, page, config):
-    return lean(output, page.file.dest_uri.count("/"))
+    return only_used_assets(lean(output, page.file.dest_uri.count("/")))

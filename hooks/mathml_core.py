@@ -12,6 +12,12 @@ a minus sign right after a relation (`= -\\sum`) is a sign, not a subtraction, s
 space on either side; a function name (`\\log p`) is followed by a thin space unless a bracket
 comes next, and preceded by one after a symbol, a number or a closing bracket (`p(x) \\log`). `tex_spacing` writes both out.
 
+Every element of a formula costs style and layout work each time the page is restyled, so
+`slim` drops what draws nothing: the `<semantics>` wrapper with its TeX `<annotation>`, a
+`<mrow>` that holds a whole formula (`<math>` is a row itself), and each `<mrow>` around a single
+element (not around a lone operator, whose form and spacing depend on
+being alone in its row).
+
 A single-letter `<mi>x</mi>` keeps its letter: every browser draws it italic by swapping in
 U+1D465 (`text-transform: math-auto`). `drawn_characters` lists those swapped-in forms too, since
 they are what the math font must hold.
@@ -20,6 +26,7 @@ they are what the math font must hold.
 import html
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 
 MATH = re.compile(r"<math\b.*?</math>", re.S)
 ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)  # the TeX source, never drawn
@@ -36,6 +43,8 @@ FUNCTION_APPLICATION = re.compile(r'<mo>\u2061</mo>(?!(?:<mrow>)?<mo\b[^>]*>[(\[
 FUNCTION_AFTER_ORDINARY = re.compile(
     r"(</mi>|</mn>|</msub>|</msup>|</msubsup>|</mfrac>|</mrow>|<mo\b[^>]*>[)\]}]</mo>)"
     r"((?:<msub>|<msup>)?<mi>[A-Za-z]{2,}</mi>)")
+NAMESPACE = "http://www.w3.org/1998/Math/MathML"
+ET.register_namespace("", NAMESPACE)
 STYLED_TOKEN = re.compile(r'<(mi|mn|mo|mtext)\b([^>]*?)\s+mathvariant="([a-z-]+)"([^>]*)>([^<]*)</\1>')
 
 # mathvariant value -> the words Unicode's character names use for that style, in their order.
@@ -98,6 +107,41 @@ def tex_spacing(mathml: str) -> str:
     mathml = SIGN_AFTER_RELATION.sub(r'\1<mo lspace="0" rspace="0">\2</mo>', mathml)
     mathml = FUNCTION_AFTER_ORDINARY.sub(r'\1<mspace width="0.1667em"></mspace>\2', mathml)
     return FUNCTION_APPLICATION.sub('<mo rspace="0.1667em">\u2061</mo>', mathml)
+
+
+def _slim_element(element: ET.Element) -> ET.Element:
+    """`element` with its slimmed children; itself replaced when it is a wrapper that draws nothing."""
+    for index, child in enumerate(list(element)):
+        slimmed = _slim_element(child)
+        if slimmed is not child:
+            slimmed.tail = child.tail
+            element[index] = slimmed
+    tag = element.tag.removeprefix(f"{{{NAMESPACE}}}")
+    if tag == "semantics" and len(element) and not (element.text or "").strip():
+        return element[0]  # the presentation; the rest are annotations
+    if (tag == "mrow" and len(element) == 1 and not element.attrib and not (element.text or "").strip()
+            and element[0].tag != f"{{{NAMESPACE}}}mo"):
+        return element[0]
+    return element
+
+
+def slim(mathml: str) -> str:
+    """Each `<math>` of `mathml` without elements that draw nothing (see the module's docstring)."""
+
+    def rewrite(match):
+        root = ET.fromstring(match.group(0))
+        for index, child in enumerate(list(root)):
+            slimmed = _slim_element(child)
+            if slimmed is not child:
+                slimmed.tail = child.tail
+                root[index] = slimmed
+        if len(root) == 1 and root[0].tag == f"{{{NAMESPACE}}}mrow" and not root[0].attrib:
+            row = root[0]  # <math> lays out its children as a row already
+            root.remove(row)
+            root.text, root[:] = row.text, list(row)
+        return ET.tostring(root, encoding="unicode", short_empty_elements=False)
+
+    return MATH.sub(rewrite, mathml)
 
 
 def drawn_characters(page_html: str) -> set[str]:

@@ -84,3 +84,15 @@ def test_drawn_characters_include_the_italic_forms_and_skip_the_tex_source():
             '<mi mathvariant="normal">Δ</mi></mrow>'
             '<annotation encoding="application/x-tex">x = \\log Q</annotation></semantics></math>')
     assert mathml_core.drawn_characters(page) == set("x=logΔ") | {"\U0001D465"}
+
+
+def test_slim_drops_what_draws_nothing_and_keeps_a_lone_operator_in_its_row():
+    mathml = ('<span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+              '<semantics><mrow><msub><mi>x</mi><mrow><mi>i</mi></mrow></msub><mo>=</mo>'
+              '<mrow><mo>−</mo></mrow><mspace width="1em"></mspace><mtext>a &lt; b</mtext></mrow>'
+              '<annotation encoding="application/x-tex">x_{i} = {-}\\quad\\text{a &lt; b}</annotation>'
+              '</semantics></math></span>')
+    assert mathml_core.slim(mathml) == (
+        '<span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+        '<msub><mi>x</mi><mi>i</mi></msub><mo>=</mo><mrow><mo>−</mo></mrow>'
+        '<mspace width="1em"></mspace><mtext>a &lt; b</mtext></math></span>')

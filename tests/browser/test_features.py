@@ -175,7 +175,7 @@ def test_palette_toggle_switches_and_both_palettes_stay_readable(tab):
     palettes = {}
     for expected in ("default", "slate", "default"):
         if palettes:  # the toggle visible now is the one that switches to the other palette
-            tab.page.locator('form[data-md-component="palette"] label:visible').click()
+            tab.page.locator('form[data-xd-palette] label:visible').click()
             tab.page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{expected}'")
         colours = tab.page.evaluate(COLOURS)
         assert colours["scheme"] == expected

@@ -19,6 +19,11 @@ it recompute the page, and a course page holds thousands of them. After each pag
   plugin's CSS and JS act on the print page only (`#print-site-page`), mkdocstrings' CSS on API
   pages only, and an interactive figure's script where the figure is placed.
 
+- Every script file is deferred (`<script src defer>`): run in the same order once the page is
+  parsed, as at the end of <body>, but downloaded at low priority, so the stylesheets and the
+  math font get the bandwidth before the first paint (scripts/lighthouse: first contentful paint
+  of /softmax/ 1.8 s -> 1.1 s). Inline scripts that use them wait for DOMContentLoaded already.
+
 hooks/print_page.py applies `lean` to the print page, which the print-site plugin writes after
 the pages' own on_post_page.
 """
@@ -34,9 +39,10 @@ SAME_NEIGHBOURS = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>(\s*)<spa
 
 # Tags MkDocs writes for assets only some pages use ("../" repeated by the page's depth).
 PRINT_SITE_ASSET = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*css/print-site[a-z-]*\.css">'
-                              r'|<script src="(?:\.\./)*js/print-site\.js"></script>')
+                              r'|<script src="(?:\.\./)*js/print-site\.js"(?: defer)?></script>')
 MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*assets/_mkdocstrings\.css">')
-WIDGET_SCRIPT = re.compile(r'<script src="(?:\.\./)*javascripts/interactive/([a-z-]+)\.js"></script>')
+WIDGET_SCRIPT = re.compile(r'<script src="(?:\.\./)*javascripts/interactive/([a-z-]+)\.js"(?: defer)?></script>')
+SCRIPT_FILE = re.compile(r'<script src="([^"]+)"></script>')
 WIDGET_KIT = "widget-kit"  # shared by every interactive figure
 
 _styled: frozenset = frozenset()  # token classes that keep their span (they have a colour)
@@ -88,6 +94,7 @@ MATH_FONT = "assets/fonts/stix-two-math.woff2"  # SITE_FONT in hooks/math_font.p
 def lean(output: str, depth: int) -> str:
     """`depth`: how many folders below the site's root the page is (0 for index.html)."""
     output = CODE.sub(_lean_code, output)
+    output = SCRIPT_FILE.sub(r'<script src="\1" defer></script>', output)
     if "<math" in output and "</head>" in output:
         link = (f'<link rel="preload" href="{"../" * depth}{MATH_FONT}" as="font" '
                 f'type="font/woff2" crossorigin>')

@@ -34,6 +34,9 @@ def on_post_build(config):
     lean_html = sys.modules.get("hooks/lean_html.py")  # fewer code spans, as on every page
     if lean_html is not None:
         output = lean_html.lean(output, PRINT_PAGE.as_posix().count("/"))
+    copy_buttons = sys.modules.get("hooks/copy_buttons.py")  # as on every page
+    if copy_buttons is not None:
+        output = copy_buttons.add_copy_buttons(output)
     # The plugin renders the page with the 404 page's context, whose URLs are absolute paths from
     # site_url ("/xentdoc/..."): right on the published root only, wrong under a version folder
     # (mike) or on a local server. Make them relative, as on every other page.

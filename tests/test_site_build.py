@@ -220,3 +220,17 @@ def test_figure_line_keeps_its_indentation_and_relative_url():
     assert "    <summary>Code for this figure" in on_home
     nested = figures.on_page_markdown(markdown, fake_page("a/b.md", "a/b/"), None, None)
     assert f'<img src="../../figures/{spec.name}.svg"' in nested
+
+
+def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
+    """hooks/copy_buttons.py writes the buttons Material's script would insert at load."""
+    for html in html_pages(built_site):
+        text = html.read_text(encoding="utf-8")
+        blocks = re.findall(r"<pre\b[^>]*>(.*?)</pre>", text, flags=re.S)
+        for block in blocks:
+            buttons = re.findall(r'<button class="md-code__button" title="Copy to clipboard" '
+                                 r'data-clipboard-target="#([\w-]+)" data-md-type="copy">', block)
+            assert len(buttons) == 1, f"{html.relative_to(built_site)}: {len(buttons)} copy buttons in a block"
+            assert f'<code id="{buttons[0]}">' in block, f"{html.relative_to(built_site)}: button aims elsewhere"
+        targets = re.findall(r'data-clipboard-target="#([\w-]+)"', text)
+        assert len(targets) == len(set(targets)), f"{html.relative_to(built_site)}: two buttons share a target"

@@ -15,6 +15,8 @@ hooks/print_page.py applies `add_copy_buttons` to the print page as well.
 import itertools
 import re
 
+from mkdocs.exceptions import PluginError
+
 # A code block: <pre>, for a highlighted one (pymdownx.highlight, mkdocstrings' examples)
 # Pygments' empty <span>, then <code>. Material gives every `pre > code` a button, plain ones
 # (the figures' sources) too.
@@ -38,9 +40,9 @@ def add_copy_buttons(output: str) -> str:
 def on_config(config):
     language = config["theme"]["language"]
     if language != "en":
-        raise ValueError(f"hooks/copy_buttons.py writes English button titles; theme.language is {language!r}")
+        raise PluginError(f"hooks/copy_buttons.py writes English button titles; theme.language is {language!r}")
     if "content.code.copy" in config["theme"]["features"]:
-        raise ValueError("hooks/copy_buttons.py adds the copy buttons: remove `content.code.copy` from "
+        raise PluginError("hooks/copy_buttons.py adds the copy buttons: remove `content.code.copy` from "
                          "theme.features, or every block gets two")
     return config
 

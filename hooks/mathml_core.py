@@ -10,13 +10,13 @@ is the character itself, U+1D53C: `explicit_variants` rewrites each such token t
 Two spacings KaTeX leaves to TeX's rules, which MathML Core's operator dictionary does not know:
 a minus sign right after a relation (`= -\\sum`) is a sign, not a subtraction, so it takes no
 space on either side; a function name (`\\log p`) is followed by a thin space unless a bracket
-comes next, and preceded by one after a symbol, a number or a closing bracket (`p(x) \\log`). `tex_spacing` writes both out.
+comes next, and preceded by one after a symbol, a number or a closing bracket (`p(x) \\log`).
+`tex_spacing` writes both out.
 
 Every element of a formula costs style and layout work each time the page is restyled, so
 `slim` drops what draws nothing: the `<semantics>` wrapper with its TeX `<annotation>`, a
 `<mrow>` that holds a whole formula (`<math>` is a row itself), and each `<mrow>` around a single
-element (not around a lone operator, whose form and spacing depend on
-being alone in its row).
+element (not around a lone operator, whose form and spacing depend on being alone in its row).
 
 A single-letter `<mi>x</mi>` keeps its letter: every browser draws it italic by swapping in
 U+1D465 (`text-transform: math-auto`). `drawn_characters` lists those swapped-in forms too, since
@@ -129,12 +129,7 @@ def slim(mathml: str) -> str:
     """Each `<math>` of `mathml` without elements that draw nothing (see the module's docstring)."""
 
     def rewrite(match):
-        root = ET.fromstring(match.group(0))
-        for index, child in enumerate(list(root)):
-            slimmed = _slim_element(child)
-            if slimmed is not child:
-                slimmed.tail = child.tail
-                root[index] = slimmed
+        root = _slim_element(ET.fromstring(match.group(0)))  # <math> itself is never unwrapped
         if len(root) == 1 and root[0].tag == f"{{{NAMESPACE}}}mrow" and not root[0].attrib:
             row = root[0]  # <math> lays out its children as a row already
             root.remove(row)

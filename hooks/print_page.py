@@ -37,6 +37,9 @@ def on_post_build(config):
     copy_buttons = sys.modules.get("hooks/copy_buttons.py")  # as on every page
     if copy_buttons is not None:
         output = copy_buttons.add_copy_buttons(output)
+    tables = sys.modules.get("hooks/tables.py")  # as on every page
+    if tables is not None:
+        output = tables.wrap_tables(output)
     # The plugin renders the page with the 404 page's context, whose URLs are absolute paths from
     # site_url ("/xentdoc/..."): right on the published root only, wrong under a version folder
     # (mike) or on a local server. Make them relative, as on every other page.

@@ -96,3 +96,10 @@ def test_slim_drops_what_draws_nothing_and_keeps_a_lone_operator_in_its_row():
         '<span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
         '<msub><mi>x</mi><mi>i</mi></msub><mo>=</mo><mrow><mo>−</mo></mrow>'
         '<mspace width="1em"></mspace><mtext>a &lt; b</mtext></math></span>')
+
+
+def test_the_modules_docstring_examples_hold():
+    import doctest
+
+    results = doctest.testmod(mathml_core)
+    assert results.attempted > 0 and results.failed == 0

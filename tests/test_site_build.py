@@ -234,3 +234,13 @@ def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
             assert f'<code id="{buttons[0]}">' in block, f"{html.relative_to(built_site)}: button aims elsewhere"
         targets = re.findall(r'data-clipboard-target="#([\w-]+)"', text)
         assert len(targets) == len(set(targets)), f"{html.relative_to(built_site)}: two buttons share a target"
+
+
+def test_material_table_rules_are_copied_inside_their_media_rules():
+    tables = load_hook("tables")
+    css = ("a{color:red}.t table:not([class]){display:inline-block}@media print{.x{y:z}"
+           ".t table:not([class]){display:table}}@media screen{@supports (a:b){.t table:not([class]) td{p:q}}}")
+    assert tables.material_rules_for(css, "table:not([class])", "table.xd-table").splitlines() == [
+        ".t table.xd-table{display:inline-block}",
+        "@media print{.t table.xd-table{display:table}}",
+        "@media screen{@supports (a:b){.t table.xd-table td{p:q}}}"]

@@ -213,3 +213,25 @@ def test_axe_finds_no_wcag_21_aa_violation(visits, palette):
                          f"{len(violation['nodes'])} nodes): {violation['help']}")
             lines += targets
     assert not lines, "\n".join(lines)
+
+
+def test_tables_keep_materials_wrapper_and_look(open_tab):
+    """hooks/tables.py wraps tables at build time; Material's script must not wrap them again,
+    and Material's table rules must still apply (copied for table.xd-table)."""
+    tab = open_tab()
+    tab.goto("cheat-sheet/")
+    tables = tab.page.evaluate("""() => [...document.querySelectorAll("article table")].map(table => {
+      const style = getComputedStyle(table), cell = getComputedStyle(table.querySelector("td"));
+      return {inner: table.parentElement.className, outer: table.parentElement.parentElement.className,
+              nested: table.closest(".md-typeset__scrollwrap").parentElement.closest(".md-typeset__scrollwrap") !== null,
+              display: style.display, fontSize: style.fontSize, border: style.borderTopStyle,
+              cellPadding: cell.paddingLeft, rem: getComputedStyle(document.documentElement).fontSize};
+    })""")
+    assert tables, "no table on the cheat sheet"
+    for table in tables:
+        assert (table["inner"], table["outer"]) == ("md-typeset__table", "md-typeset__scrollwrap"), table
+        assert not table["nested"], "a table was wrapped twice"
+        # Material's rule: display inline-block, font-size .64rem, a solid border, cells padded.
+        assert table["display"] == "inline-block" and table["border"] == "solid", table
+        assert abs(float(table["fontSize"][:-2]) - 0.64 * float(table["rem"][:-2])) < 0.01, table
+        assert float(table["cellPadding"][:-2]) > 0, table

@@ -34,22 +34,28 @@
   }
   nameDialogs();
 
-  var pending = null;
-  window.addEventListener("resize", function () {
-    if (pending === null) {
-      pending = window.requestAnimationFrame(function () { pending = null; update(); });
-    }
-  });
+  // Widths are read after the browser has laid the page out (the frame after a change), never
+  // in the middle of a script: reading them earlier would force the whole page to be laid out
+  // while it loads (scripts/lighthouse counted up to 400 ms of blocking time for it).
+  var pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () { pending = false; update(); }, 0);
+    });
+  }
+  window.addEventListener("resize", schedule);
   // A formula in a collapsed <details> or an inactive tab has no width until it is shown.
-  document.addEventListener("toggle", update, true);
-  document.addEventListener("change", update);
-  // Material publishes each page load on document$; the KaTeX fonts change widths when they load.
+  document.addEventListener("toggle", schedule, true);
+  document.addEventListener("change", schedule);
+  // Material publishes each page load on document$; the math font changes widths when it loads.
   if (typeof document$ !== "undefined") {
-    document$.subscribe(update);
+    document$.subscribe(schedule);
   } else {
-    document.addEventListener("DOMContentLoaded", update);
+    document.addEventListener("DOMContentLoaded", schedule);
   }
   if (document.fonts && document.fonts.ready) {
-    document.fonts.ready.then(update);
+    document.fonts.ready.then(schedule);
   }
 })();

@@ -1,4 +1,4 @@
-"""MkDocs hook: lighter pages, drawn the same (scripts/lighthouse measures the difference).
+"""MkDocs hook: lighter pages (scripts/lighthouse measures the difference).
 
 Each element of a page costs the browser style and layout work every time Material's script makes
 it recompute the page, and a course page holds thousands of them. After each page is rendered:
@@ -6,8 +6,10 @@ it recompute the page, and a course page holds thousands of them. After each pag
 - Pygments wraps every token of highlighted code in a `<span class="...">`. A token whose class
   has no colour of its own in the theme (names, `n`, drawn in the code colour; whitespace, `w`;
   any class Material's stylesheet does not style) is left as plain text, and neighbouring tokens of
-  the same class (with only spaces between them) share one span. Keywords, strings, comments,
-  numbers, operators and punctuation keep their colours.
+  the same class (with only spaces between them) share one span. Punctuation (`p`) and operators
+  (`o`) lose theirs too: Material draws them a shade lighter than the code, and they were half of
+  all the spans of a code-heavy page. Keywords, strings, comments, numbers and built-ins keep
+  their colours.
 
 - A page with formulas preloads the math font (hooks/math_font.py), so it arrives with the
   stylesheets instead of after the first paint, when swapping it in would move the text (layout
@@ -61,7 +63,7 @@ def on_config(config):
     styled = set(re.findall(r"\.highlight \.([a-z0-9]+)\b", css))
     if not styled:
         raise PluginError("hooks/lean_html.py: no `.highlight .<token>` rule in Material's stylesheet")
-    plain = {"w"}
+    plain = {"w", "p", "o"}  # whitespace; punctuation and operators (see the docstring)
     # Names (`n`) take --md-code-hl-name-color, which Material sets to the code text colour: unless
     # the site's own stylesheets give names a colour, an `n` span changes nothing on screen.
     extra = "".join(Path(config["docs_dir"], sheet).read_text(encoding="utf-8")

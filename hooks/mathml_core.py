@@ -14,9 +14,11 @@ comes next, and preceded by one after a symbol, a number or a closing bracket (`
 `tex_spacing` writes both out.
 
 Every element of a formula costs style and layout work each time the page is restyled, so
-`slim` drops what draws nothing: the `<semantics>` wrapper with its TeX `<annotation>`, a
-`<mrow>` that holds a whole formula (`<math>` is a row itself), and each `<mrow>` around a single
-element (not around a lone operator, whose form and spacing depend on being alone in its row).
+`slim` drops what draws nothing: KaTeX's `<span class="katex">` around each formula (the
+arithmatex element around that is wrapper enough), the `<semantics>` wrapper with its TeX
+`<annotation>`, a `<mrow>` that holds a whole formula (`<math>` is a row itself), and each
+`<mrow>` around a single element (not around a lone operator, whose form and spacing depend on
+being alone in its row).
 
 A single-letter `<mi>x</mi>` keeps its letter: every browser draws it italic by swapping in
 U+1D465 (`text-transform: math-auto`). `drawn_characters` lists those swapped-in forms too, since
@@ -43,6 +45,7 @@ FUNCTION_APPLICATION = re.compile(r'<mo>\u2061</mo>(?!(?:<mrow>)?<mo\b[^>]*>[(\[
 FUNCTION_AFTER_ORDINARY = re.compile(
     r"(</mi>|</mn>|</msub>|</msup>|</msubsup>|</mfrac>|</mrow>|<mo\b[^>]*>[)\]}]</mo>)"
     r"((?:<msub>|<msup>)?<mi>[A-Za-z]{2,}</mi>)")
+KATEX_WRAPPER = re.compile(r'<span class="katex">(<math\b.*?</math>)</span>', re.S)
 NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 ET.register_namespace("", NAMESPACE)
 STYLED_TOKEN = re.compile(r'<(mi|mn|mo|mtext)\b([^>]*?)\s+mathvariant="([a-z-]+)"([^>]*)>([^<]*)</\1>')
@@ -136,7 +139,7 @@ def slim(mathml: str) -> str:
             root.text, root[:] = row.text, list(row)
         return ET.tostring(root, encoding="unicode", short_empty_elements=False)
 
-    return MATH.sub(rewrite, mathml)
+    return KATEX_WRAPPER.sub(r"\1", MATH.sub(rewrite, mathml))
 
 
 def drawn_characters(page_html: str) -> set[str]:

@@ -122,7 +122,8 @@ def without_code_and_tex_sources(text):
 
 def test_math_is_rendered_at_build_time(built_site):
     pages = {html.relative_to(built_site): html.read_text(encoding="utf-8") for html in html_pages(built_site)}
-    assert any('class="katex"' in text for text in pages.values())
+    assert any('<span class="arithmatex"><math xmlns="http://www.w3.org/1998/Math/MathML">' in text
+               for text in pages.values())
     api = [text for page, text in pages.items() if page.parts[0] == "api" and len(page.parts) == 3]
     assert api, "no API module page (api/<module>/index.html)"
     assert any('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in text for text in api), \

@@ -11,7 +11,8 @@
 
   function update() {
     document.querySelectorAll(SELECTOR).forEach(function (region) {
-      var overflows = region.scrollWidth > region.clientWidth + 1;
+      // Even a pixel of overflow makes the region scrollable (and axe-core counts it so).
+      var overflows = region.scrollWidth > region.clientWidth;
       if (overflows && !region.hasAttribute("tabindex")) {
         region.setAttribute("tabindex", "0");
         region.setAttribute("role", "region");
@@ -46,9 +47,10 @@
     });
   }
   window.addEventListener("resize", schedule);
-  // A formula in a collapsed <details> or an inactive tab has no width until it is shown.
-  document.addEventListener("toggle", schedule, true);
-  document.addEventListener("change", schedule);
+  // A formula in a collapsed <details> or an inactive tab has no width until it is shown. The
+  // reader has just opened it: check at once, so that it can be reached before the next frame.
+  document.addEventListener("toggle", update, true);
+  document.addEventListener("change", update);
   // Material publishes each page load on document$; the math font changes widths when it loads.
   if (typeof document$ !== "undefined") {
     document$.subscribe(schedule);

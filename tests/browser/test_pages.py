@@ -24,7 +24,7 @@ INSPECT = """async () => {
   await Promise.all(images.map(img => { img.loading = "eager"; return img.decode().catch(() => null); }));
   const article = document.querySelector("article") || document.body;
   const prose = article.cloneNode(true);
-  prose.querySelectorAll("pre, code, .katex, script, style").forEach(node => node.remove());
+  prose.querySelectorAll("pre, code, math, script, style").forEach(node => node.remove());
   const formulas = [...document.querySelectorAll(".arithmatex math")];
   const fontOf = node => getComputedStyle(node).fontFamily.split(",")[0].replace(/["']/g, "").trim();
   // A sum in display style (not one inside a fraction, which is compact) drawn with the font's MATH

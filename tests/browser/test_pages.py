@@ -2,7 +2,8 @@
 
 Each page is visited once per palette (the sweep below); the tests then check what the visits saw:
 no console or page error, no request to another host, every image loaded with a real alt text,
-every formula rendered as MathML in the site's math font, and no axe-core violation of WCAG 2.1 A and AA.
+every formula rendered as MathML in the site's math font, and no axe-core violation of WCAG 2.1
+A and AA.
 Pages are found in the built site, so a new page is covered without editing this file.
 """
 

@@ -89,3 +89,16 @@ def test_every_figure_is_in_the_pdf(course_pdf, built_site):
                 for xobject in (page.get("/Resources", {}).get("/XObject") or {}).values()
                 if xobject.get_object().get("/Subtype") == "/Form")
     assert forms >= len(expected)
+
+
+def test_print_hides_copy_buttons_and_keeps_code(open_tab):
+    """On paper a code block shows its code and no copy button (hooks/copy_buttons.py, extra.css)."""
+    tab = open_tab()
+    tab.goto("sigmoid/")
+    screen = tab.page.evaluate("[...document.querySelectorAll('.md-code__nav')].map(n => getComputedStyle(n).display)")
+    tab.page.emulate_media(media="print")
+    printed = tab.page.evaluate("""() => [...document.querySelectorAll('pre')].map(pre => [
+        getComputedStyle(pre.querySelector('.md-code__nav')).display, pre.querySelector('code').offsetHeight])""")
+    assert screen and all(display != "none" for display in screen), "copy buttons missing on screen"
+    assert printed and all(display == "none" for display, _ in printed), printed
+    assert any(height > 0 for _, height in printed), "no code printed"  # (closed <details> print none)

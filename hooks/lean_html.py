@@ -33,6 +33,7 @@ the pages' own on_post_page.
 import re
 from pathlib import Path
 
+from material_css import main_stylesheet
 from mkdocs.exceptions import PluginError
 
 CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
@@ -41,25 +42,18 @@ SAME_NEIGHBOURS = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>(\s*)<spa
 
 # Tags MkDocs writes for assets only some pages use ("../" repeated by the page's depth).
 PRINT_SITE_ASSET = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*css/print-site[a-z-]*\.css">'
-                              r'|<script src="(?:\.\./)*js/print-site\.js"(?: defer)?></script>')
+                              r'|<script src="(?:\.\./)*js/print-site\.js"></script>')
 MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="(?:\.\./)*assets/_mkdocstrings\.css">')
-WIDGET_SCRIPT = re.compile(r'<script src="(?:\.\./)*javascripts/interactive/([a-z-]+)\.js"(?: defer)?></script>')
+WIDGET_SCRIPT = re.compile(r'<script src="(?:\.\./)*javascripts/interactive/([a-z-]+)\.js"></script>')
 SCRIPT_FILE = re.compile(r'<script src="([^"]+)"></script>')
 WIDGET_KIT = "widget-kit"  # shared by every interactive figure
 
 _styled: frozenset = frozenset()  # token classes that keep their span (they have a colour)
 
 
-def _theme_css(config) -> str:
-    for folder in config["theme"].dirs:
-        for css in sorted(Path(folder, "assets", "stylesheets").glob("main.*.min.css")):
-            return css.read_text(encoding="utf-8")
-    raise PluginError("hooks/lean_html.py: Material's main stylesheet was not found in the theme")
-
-
 def on_config(config):
     global _styled
-    css = _theme_css(config)
+    css = main_stylesheet(config)
     styled = set(re.findall(r"\.highlight \.([a-z0-9]+)\b", css))
     if not styled:
         raise PluginError("hooks/lean_html.py: no `.highlight .<token>` rule in Material's stylesheet")
@@ -119,4 +113,4 @@ def only_used_assets(output: str) -> str:
 
 
 def on_post_page(output, page, config):
-    return only_used_assets(lean(output, page.file.dest_uri.count("/")))
+    return lean(only_used_assets(output), page.file.dest_uri.count("/"))

@@ -13,14 +13,16 @@ hooks/print_page.py applies `wrap_tables` to the print page as well.
 """
 
 import re
-from pathlib import Path
 
+from material_css import main_stylesheet
 from mkdocs.exceptions import PluginError
 
 MATERIAL_SELECTOR = "table:not([class])"
 OUR_CLASS = "xd-table"
 EXTRA_CSS = "stylesheets/extra.css"
 TABLE = re.compile(r"<table>(.*?)</table>", re.S)  # Markdown and mkdocstrings tables: no attributes
+# A rule `prelude { declarations }`, an at-rule opening `@media ... {`, or a closing brace.
+CSS_BLOCK = re.compile(r"([^{}]*)\{([^{}]*)\}|([^{}]*)\{|\}")
 
 _table_rules = ""  # Material's table rules, for table.xd-table (on_config)
 
@@ -30,9 +32,8 @@ def material_rules_for(css: str, selector: str, replacement: str) -> str:
 
     Rules inside at-rules (`@media print { ... }`) stay inside a copy of them.
     """
-    rules, stack, position = [], [], 0
-    block = re.compile(r"([^{}]*)\{([^{}]*)\}|([^{}]*)\{|\}")
-    for match in block.finditer(css, position):
+    rules, stack = [], []
+    for match in CSS_BLOCK.finditer(css):
         if match.group(1) is not None:  # a rule: prelude { declarations }
             prelude, body = match.group(1).strip(), match.group(2)
             if selector in prelude:
@@ -53,11 +54,7 @@ def wrap_tables(output: str) -> str:
 
 def on_config(config):
     global _table_rules
-    for folder in config["theme"].dirs:
-        for sheet in sorted(Path(folder, "assets", "stylesheets").glob("main.*.min.css")):
-            _table_rules = material_rules_for(sheet.read_text(encoding="utf-8"), MATERIAL_SELECTOR,
-                                              f"table.{OUR_CLASS}")
-            break
+    _table_rules = material_rules_for(main_stylesheet(config), MATERIAL_SELECTOR, f"table.{OUR_CLASS}")
     if "display:inline-block" not in _table_rules:
         raise PluginError(f"hooks/tables.py: no `.md-typeset {MATERIAL_SELECTOR}` rules found in "
                           "Material's stylesheet; has Material changed how it styles tables?")

@@ -5,7 +5,6 @@ import posixpath
 import re
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 

@@ -10,11 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import optional_required
+from test_snippets import OUTPUT, USES_TORCH  # how a page shows output, what needs torch
 
 from .test_pages import WCAG_21_AA, axe_context
 
-OUTPUT = re.compile(r"^[ \t]*#>(?: (?P<text>.*))?$")
-USES_TORCH = re.compile(r"^[ \t]*(?:import torch|from torch\b)", re.M)
 COPY_BUTTON = 'button[data-md-type="copy"], button.md-clipboard'
 
 

@@ -34,6 +34,9 @@ def on_post_build(config):
     lean_html = sys.modules.get("hooks/lean_html.py")  # fewer code spans, as on every page
     if lean_html is not None:
         output = lean_html.lean(output, PRINT_PAGE.as_posix().count("/"))
+    theme_script = sys.modules.get("hooks/theme_script.py")  # as on every page
+    if theme_script is not None:
+        output = theme_script.load_after_first_frame(output)
     copy_buttons = sys.modules.get("hooks/copy_buttons.py")  # as on every page
     if copy_buttons is not None:
         output = copy_buttons.add_copy_buttons(output)

@@ -236,6 +236,31 @@ def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
         assert len(targets) == len(set(targets)), f"{html.relative_to(built_site)}: two buttons share a target"
 
 
+def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
+    """hooks/theme_script.py: no page runs Material's bundle from a <script src> tag."""
+    for html in html_pages(built_site):
+        if html.name == "404.html":  # a template MkDocs renders without the page events
+            continue
+        text = html.read_text(encoding="utf-8")
+        name = html.relative_to(built_site)
+        assert not re.search(r'<script src="[^"]*bundle\.[0-9a-f]+\.min\.js"', text), f"{name}: bundle tag left"
+        preloads = re.findall(r'<link rel="preload" href="([^"]*bundle\.[0-9a-f]+\.min\.js)" as="script">', text)
+        loaded = re.findall(r'script\.src = "([^"]*bundle\.[0-9a-f]+\.min\.js)";', text)
+        assert len(preloads) == 1 and preloads == loaded, f"{name}: {preloads} preloaded, {loaded} loaded"
+        assert text.index(preloads[0]) < text.index("</head>"), f"{name}: preload outside <head>"
+        assert (html.parent / preloads[0]).resolve().is_file(), f"{name}: {preloads[0]} missing"
+
+
+def test_theme_script_refuses_a_page_without_exactly_one_bundle_tag():
+    theme_script = load_hook("theme_script")
+    tag = '<script src="../assets/javascripts/bundle.0123abcd.min.js" defer></script>'
+    page = f"<html><head></head><body>{tag}</body></html>"
+    assert "requestAnimationFrame" in theme_script.load_after_first_frame(page)
+    for broken in (page.replace(tag, ""), page.replace(tag, tag * 2)):
+        with pytest.raises(PluginError, match="one <script> of Material's bundle"):
+            theme_script.load_after_first_frame(broken)
+
+
 def test_material_table_rules_are_copied_inside_their_media_rules():
     tables = load_hook("tables")
     css = ("a{color:red}.t table:not([class]){display:inline-block}@media print{.x{y:z}"

@@ -103,8 +103,12 @@ class Tab:
         response = self.page.goto(self.base + path, wait_until="load")
         assert response is not None and response.ok, f"{path or '/'}: HTTP {response and response.status}"
         self.page.evaluate("document.fonts.ready.then(() => true)")
-        # Material's scripts run on load; its copy buttons and palette are in place after them.
+        # Material's script starts after the first frame (hooks/theme_script.py) and mounts its
+        # components when it publishes the page on document$; a subscriber added now runs after
+        # that (at once if it has happened).
         self.page.wait_for_function("typeof document$ !== 'undefined'")
+        self.page.evaluate("document$.subscribe(() => setTimeout(() => { window.xdMounted = true; }, 0))")
+        self.page.wait_for_function("window.xdMounted === true")
         return response
 
     def take_errors(self):

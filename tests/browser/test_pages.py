@@ -8,6 +8,7 @@ Pages are found in the built site, so a new page is covered without editing this
 """
 
 import re
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -236,3 +237,48 @@ def test_tables_keep_materials_wrapper_and_look(open_tab):
         assert table["display"] == "inline-block" and table["border"] == "solid", table
         assert abs(float(table["fontSize"][:-2]) - 0.64 * float(table["rem"][:-2])) < 0.01, table
         assert float(table["cellPadding"][:-2]) > 0, table
+
+
+
+# Test instrumentation. WHEN_BUNDLE_RAN records when DOMContentLoaded fired and when Material's
+# script finished running (it assigns window.document$ last). HOLD_FRAMES_UNTIL_PARSED makes
+# animation-frame callbacks asked for before DOMContentLoaded wait until after it, so the loader of
+# hooks/theme_script.py adds Material's script after the event.
+WHEN_BUNDLE_RAN = """(() => {
+  document.addEventListener("DOMContentLoaded", () => { window.xdParsedAt = performance.now(); });
+  let value;
+  Object.defineProperty(window, "document$", {configurable: true, get: () => value,
+    set: observable => { value = observable; window.xdBundleRanAt = performance.now(); }});
+})();"""
+HOLD_FRAMES_UNTIL_PARSED = """(() => {
+  const request = window.requestAnimationFrame.bind(window);
+  let parsed = false;
+  document.addEventListener("DOMContentLoaded", () => setTimeout(() => { parsed = true; }, 100));
+  window.requestAnimationFrame = callback => request(function tick(time) {
+    parsed ? callback(time) : request(tick);
+  });
+})();"""
+
+
+@pytest.mark.parametrize("bundle_runs", ["after DOMContentLoaded", "before DOMContentLoaded"])
+def test_material_mounts_once_whether_its_script_runs_before_or_after_domcontentloaded(
+        open_tab, bundle_runs):
+    # After the event, the loader publishes the page on document$ itself; before it, Material
+    # mounts on the event. A slow deferred script (copy.js) holds the event back past the bundle.
+    tab = open_tab()
+    tab.page.add_init_script(WHEN_BUNDLE_RAN)
+    if bundle_runs.startswith("after"):
+        tab.page.add_init_script(HOLD_FRAMES_UNTIL_PARSED)
+    else:
+        def slow(route):
+            time.sleep(1.5)
+            route.continue_()
+        tab.page.route("**/javascripts/copy.js", slow)
+    tab.goto("sigmoid/")
+    ran_after = tab.page.evaluate("window.xdBundleRanAt > window.xdParsedAt")
+    assert ran_after == bundle_runs.startswith("after")
+    # Material names each code block's <pre> "__code_N" when it mounts: a second mount would
+    # rename it again ("__code___code_N"), no mount would leave it without an id.
+    ids = tab.page.eval_on_selector_all("article pre:has(> code)", "pres => pres.map(pre => pre.id)")
+    assert ids and all(re.fullmatch(r"__code_\d+", name) for name in ids), ids
+    assert not tab.take_errors()

@@ -251,6 +251,19 @@ def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
         assert (html.parent / preloads[0]).resolve().is_file(), f"{name}: {preloads[0]} missing"
 
 
+def test_head_already_has_the_classes_materials_script_puts_on_html(built_site):
+    """overrides/main.html: Material's start-up changes no class of <html>, so no restyle."""
+    bundle = next((built_site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    added = set(re.findall(r'document\.documentElement\.classList\.add\("([\w-]+)"\)', bundle))
+    assert added == {"js", "js-focus-visible"}, f"Material's script now adds {added}: update overrides/main.html"
+    head = (built_site / "index.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert 'classList.replace("no-js", "js")' in head
+    assert 'classList.add("js-focus-visible")' in head
+    # Set before Material's polyfill runs, the class must not change any style by itself.
+    for sheet in built_site.rglob("*.css"):
+        assert ".js-focus-visible" not in sheet.read_text(encoding="utf-8"), sheet.relative_to(built_site)
+
+
 def test_theme_script_refuses_a_page_without_exactly_one_bundle_tag():
     theme_script = load_hook("theme_script")
     tag = '<script src="../assets/javascripts/bundle.0123abcd.min.js" defer></script>'

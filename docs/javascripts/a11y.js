@@ -10,9 +10,13 @@
   var SELECTOR = ".md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap";
 
   function update() {
-    document.querySelectorAll(SELECTOR).forEach(function (region) {
-      // Even a pixel of overflow makes the region scrollable (and axe-core counts it so).
-      var overflows = region.scrollWidth > region.clientWidth;
+    var regions = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
+    // Every width is read before any attribute changes: a change between two reads would make the
+    // browser style and lay out the page again for the second one (hundreds of times on the
+    // print page). Even a pixel of overflow makes a region scrollable (and axe-core counts it so).
+    var overflowing = regions.map(function (region) { return region.scrollWidth > region.clientWidth; });
+    regions.forEach(function (region, index) {
+      var overflows = overflowing[index];
       if (overflows && !region.hasAttribute("tabindex")) {
         region.setAttribute("tabindex", "0");
         region.setAttribute("role", "region");

@@ -282,3 +282,19 @@ def test_material_mounts_once_whether_its_script_runs_before_or_after_domcontent
     ids = tab.page.eval_on_selector_all("article pre:has(> code)", "pres => pres.map(pre => pre.id)")
     assert ids and all(re.fullmatch(r"__code_\d+", name) for name in ids), ids
     assert not tab.take_errors()
+
+
+def test_a_closed_solution_is_not_rendered_until_it_is_opened(open_tab):
+    # docs/stylesheets/extra.css: on screen, a closed <details> renders nothing but its summary.
+    tab = open_tab()
+    tab.goto("sigmoid/")
+    # Handles, not locators: a locator of a closed box would move on to the next one once opened.
+    details = tab.page.locator("article details:not([open]):has(pre)").first.element_handle()
+    code = details.query_selector("pre")
+    assert code.evaluate("pre => getComputedStyle(pre.closest('details > :not(summary)')).display") == "none"
+    assert code.evaluate("pre => pre.getClientRects().length") == 0
+    details.query_selector("summary").click()
+    assert details.evaluate("d => d.open")
+    assert code.evaluate("pre => pre.getBoundingClientRect().width") > 100
+    assert code.is_visible()
+    assert not tab.take_errors()

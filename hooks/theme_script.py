@@ -2,8 +2,8 @@
 
 Material's bundle is the largest script of a page. Loaded as MkDocs writes it (a script at the end
 of <body>, deferred by hooks/lean_html.py), it runs as soon as the page is parsed: often before the
-browser has painted anything, so the first paint waits for it, and reading the viewport's size at
-its start forces the browser to style every element of the page in the middle of the script.
+browser has painted anything, so the first paint waits for it, and its first reading of the
+viewport's size makes the browser compute the style of every element in the middle of the script.
 
 Here its <script> tag becomes a short inline loader in the same place, and <head> preloads the
 file so that it still downloads with the stylesheets. The loader adds the script in the task after

@@ -12,6 +12,7 @@ import types
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import print_screen
 import xentdoc
 from mkdocs.exceptions import PluginError
 
@@ -34,12 +35,8 @@ def on_post_build(config):
     lean_html = sys.modules.get("hooks/lean_html.py")  # fewer code spans, as on every page
     if lean_html is not None:
         output = lean_html.lean(output, PRINT_PAGE.as_posix().count("/"))
-    theme_script = sys.modules.get("hooks/theme_script.py")  # as on every page
-    if theme_script is not None:
-        output = theme_script.load_after_first_frame(output)
-    copy_buttons = sys.modules.get("hooks/copy_buttons.py")  # as on every page
-    if copy_buttons is not None:
-        output = copy_buttons.add_copy_buttons(output)
+    # No load-time scripts but the site's own (hooks/print_screen.py), so no copy buttons either.
+    output = print_screen.static(output)
     tables = sys.modules.get("hooks/tables.py")  # as on every page
     if tables is not None:
         output = tables.wrap_tables(output)

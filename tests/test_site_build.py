@@ -225,6 +225,8 @@ def test_figure_line_keeps_its_indentation_and_relative_url():
 def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
     """hooks/copy_buttons.py writes the buttons Material's script would insert at load."""
     for html in html_pages(built_site):
+        if html.parent.name == "print_page":  # no copy buttons there (hooks/print_screen.py)
+            continue
         text = html.read_text(encoding="utf-8")
         blocks = re.findall(r"<pre\b[^>]*>(.*?)</pre>", text, flags=re.S)
         for block in blocks:
@@ -239,7 +241,9 @@ def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
 def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
     """hooks/theme_script.py: no page runs Material's bundle from a <script src> tag."""
     for html in html_pages(built_site):
-        if html.name == "404.html":  # a template MkDocs renders without the page events
+        # 404.html: a template MkDocs renders without the page events. The print page loads no
+        # Material script at all (test_print_page_is_a_plain_document).
+        if html.name == "404.html" or html.parent.name == "print_page":
             continue
         text = html.read_text(encoding="utf-8")
         name = html.relative_to(built_site)
@@ -249,6 +253,29 @@ def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
         assert len(preloads) == 1 and preloads == loaded, f"{name}: {preloads} preloaded, {loaded} loaded"
         assert text.index(preloads[0]) < text.index("</head>"), f"{name}: preload outside <head>"
         assert (html.parent / preloads[0]).resolve().is_file(), f"{name}: {preloads[0]} missing"
+
+
+def test_print_page_is_a_plain_document(built_site):
+    """hooks/print_screen.py: print-site's load-time changes made at build time, no load scripts."""
+    text = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script src="([^"]+)"', text)
+    assert not [src for src in scripts if "bundle." in src or "print-site" in src], scripts
+    assert "md-code__nav" not in text and "generate_toc()" not in text
+    # The table of contents: a link to every course page's section, in reading order.
+    toc = re.search(r'<div id="print-page-toc"[^>]*>(.*?)</nav>', text, flags=re.S).group(1)
+    sections = re.findall(r'<section class="print-page" id="([\w-]+)"', text)
+    assert len(sections) >= 10
+    assert re.findall(r'<a href="#([\w-]+)" class="md-nav__link">', toc) == sections
+    assert 'data-md-component="toc"' not in toc
+    for name in ("md-sidebar md-sidebar--primary", "md-search"):
+        assert re.search(rf'<div class="{name}" style="display: none"', text), name
+    assert 'addEventListener("beforeprint"' in text
+
+
+def test_print_screen_names_what_it_did_not_find():
+    print_screen = load_hook("print_screen")
+    with pytest.raises(PluginError, match="expected one sidebar table of contents on the print page, found 0"):
+        print_screen.static("<html><head></head><body></body></html>")
 
 
 def test_head_already_has_the_classes_materials_script_puts_on_html(built_site):

@@ -10,7 +10,11 @@
   var SELECTOR = ".md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap";
 
   function update() {
-    var regions = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
+    // Regions the browser has not drawn (a print-page section off screen, content-visibility) are
+    // skipped: measuring them would make it draw them. Each is measured when it is drawn.
+    var regions = Array.prototype.slice.call(document.querySelectorAll(SELECTOR)).filter(function (region) {
+      return !region.checkVisibility || region.checkVisibility({ contentVisibilityAuto: true });
+    });
     // Every width is read before any attribute changes: a change between two reads would make the
     // browser style and lay out the page again for the second one (hundreds of times on the
     // print page). Even a pixel of overflow makes a region scrollable (and axe-core counts it so).
@@ -51,6 +55,7 @@
     });
   }
   window.addEventListener("resize", schedule);
+  document.addEventListener("contentvisibilityautostatechange", schedule, true);
   // A formula in a collapsed <details> or an inactive tab has no width until it is shown. The
   // reader has just opened it: check at once, so that it can be reached before the next frame.
   document.addEventListener("toggle", update, true);

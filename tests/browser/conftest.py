@@ -105,10 +105,11 @@ class Tab:
         self.page.evaluate("document.fonts.ready.then(() => true)")
         # Material's script starts after the first frame (hooks/theme_script.py) and mounts its
         # components when it publishes the page on document$; a subscriber added now runs after
-        # that (at once if it has happened).
-        self.page.wait_for_function("typeof document$ !== 'undefined'")
-        self.page.evaluate("document$.subscribe(() => setTimeout(() => { window.xdMounted = true; }, 0))")
-        self.page.wait_for_function("window.xdMounted === true")
+        # that (at once if it has happened). The print page loads no Material script.
+        if self.page.evaluate("!!document.querySelector('link[rel=preload][as=script][href*=\"/bundle.\"]')"):
+            self.page.wait_for_function("typeof document$ !== 'undefined'")
+            self.page.evaluate("document$.subscribe(() => setTimeout(() => { window.xdMounted = true; }, 0))")
+            self.page.wait_for_function("window.xdMounted === true")
         return response
 
     def take_errors(self):

@@ -102,3 +102,27 @@ def test_print_hides_copy_buttons_and_keeps_code(open_tab):
     assert screen and all(display != "none" for display in screen), "copy buttons missing on screen"
     assert printed and all(display == "none" for display, _ in printed), printed
     assert any(height > 0 for _, height in printed), "no code printed"  # (closed <details> print none)
+
+
+def _words(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def test_collapsed_solutions_are_printed_open(course_pdf, built_site):
+    # On screen a solution is a closed <details>; the print page opens every one before printing
+    # (hooks/print_screen.py), as Material's script does on the course pages.
+    printed = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
+    solutions = re.findall(r'<details class="success">\s*<summary>.*?</summary>\s*<p>(.*?)</p>', printed, flags=re.S)
+    assert len(solutions) >= 5, "fewer collapsed solutions on the print page than the course has"
+    text = _words(" ".join(page.extract_text() for page in course_pdf.pages))
+    # Five words from the longest stretch of each solution's prose between two formulas (MathML
+    # comes out of a PDF in no reliable order).
+    openings = []
+    for solution in solutions:
+        stretches = re.split(r'<math.*?</math>|<[^>]+>', solution, flags=re.S)
+        longest = max((_words(html.unescape(stretch)) for stretch in stretches), key=len)
+        openings.append(" ".join(longest.split(" ")[:5]))
+    openings = [opening for opening in openings if len(opening) >= 15]
+    assert len(openings) >= 5, openings
+    missing = [opening for opening in openings if opening not in text]
+    assert not missing, f"solutions not printed: {missing}"

@@ -98,9 +98,10 @@ def lean(output: str, depth: int) -> str:
     return output
 
 
-def only_used_assets(output: str) -> str:
-    """`output` (a page other than the print page) without links to assets it does not use."""
-    output = PRINT_SITE_ASSET.sub("", output)
+def only_used_assets(output: str, print_page: bool = False) -> str:
+    """`output` without links to assets it does not use (print-site's own on the print page only)."""
+    if not print_page:
+        output = PRINT_SITE_ASSET.sub("", output)
     if 'class="doc doc-' not in output:  # mkdocstrings' rendering of an API object
         output = MKDOCSTRINGS_CSS.sub("", output)
     placed = set(re.findall(r'data-xd-widget="([a-z-]+)"', output))

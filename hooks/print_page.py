@@ -34,7 +34,7 @@ def on_post_build(config):
     output = katex.on_post_page(output, page, config)
     lean_html = sys.modules.get("hooks/lean_html.py")  # fewer code spans, as on every page
     if lean_html is not None:
-        output = lean_html.lean(output, PRINT_PAGE.as_posix().count("/"))
+        output = lean_html.lean(lean_html.only_used_assets(output, print_page=True), PRINT_PAGE.as_posix().count("/"))
     # No load-time scripts but the site's own (hooks/print_screen.py), so no copy buttons either.
     output = print_screen.static(output)
     tables = sys.modules.get("hooks/tables.py")  # as on every page

@@ -12,6 +12,7 @@ performance 46 with Material's script, print-site's and the copy buttons). So:
 - Material's script is not loaded. On this page it would only run the search box (which
   print-site hides), the copy buttons (none here: the code is for reading and printing; every
   course page has them) and the opening of collapsed boxes for printing, which PRINT_DETAILS does.
+- Figures are loaded lazily, as on the course pages.
 - extra.css renders the page section by section as the reader scrolls (`content-visibility`), on
   screen only; docs/javascripts/a11y.js measures a section's formulas when it is rendered.
 """
@@ -83,4 +84,7 @@ def static(output: str) -> str:
                           (PRINT_SITE_SCRIPT, "print-site.js"), (BUNDLE_TAG, "Material's bundle")):
         found = _one(pattern, output, what)
         output = output[:found.start()] + output[found.end():]
+    # Figures load as the reader scrolls to them, as on the course pages (print-site's copy of each
+    # page drops the attribute); scripts/make_pdf.py loads them all before printing.
+    output = re.sub(r"<img (?![^>]*\bloading=)", '<img loading="lazy" ', output)
     return output.replace("</body>", PRINT_DETAILS + "</body>", 1)

@@ -70,6 +70,8 @@ def print_course(site: Path, out: Path, chromium: str = CHROMIUM, browser=None) 
             page.on("request", lambda request: None if request.url.startswith(base) or
                     request.url.startswith("data:") else external.append(request.url))
             page.goto(base + "print_page/", wait_until="load")
+            # The figures are lazy (loaded when scrolled to): load them all for the print.
+            page.evaluate("document.querySelectorAll('img').forEach(img => { img.loading = 'eager'; })")
             page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
             page.emulate_media(media="print")
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -270,6 +270,9 @@ def test_print_page_is_a_plain_document(built_site):
     for name in ("md-sidebar md-sidebar--primary", "md-search"):
         assert re.search(rf'<div class="{name}" style="display: none"', text), name
     assert 'addEventListener("beforeprint"' in text
+    images = re.findall(r"<img [^>]*>", text)
+    assert len(images) >= 10 and all('loading="lazy"' in image for image in images)
+    assert "_mkdocstrings.css" not in text and "print-site.css" in text
 
 
 def test_print_screen_names_what_it_did_not_find():

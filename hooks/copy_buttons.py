@@ -9,7 +9,7 @@ feature or not, and copies the target's `data-copy` attribute (docs/javascripts/
 console examples) or else its text.
 
 The target is the block's <code>, by an id of its own: Material renames each <pre> at load.
-hooks/print_page.py applies `add_copy_buttons` to the print page as well.
+The print page gets none (hooks/print_screen.py): it loads no Material script to do the copying.
 """
 
 import itertools

@@ -26,8 +26,8 @@ it recompute the page, and a course page holds thousands of them. After each pag
   math font get the bandwidth before the first paint (scripts/lighthouse: first contentful paint
   of /softmax/ 1.8 s -> 1.1 s). Inline scripts that use them wait for DOMContentLoaded already.
 
-hooks/print_page.py applies `lean` to the print page, which the print-site plugin writes after
-the pages' own on_post_page.
+hooks/print_page.py applies `only_used_assets` (keeping print-site's stylesheets) and `lean` to
+the print page, which the print-site plugin writes after the pages' own on_post_page.
 """
 
 import re

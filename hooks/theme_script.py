@@ -18,7 +18,7 @@ observable of page loads that Material publishes for scripts such as ours, once,
 event would. Scripts of the site that use `document$` test for it and fall back to
 DOMContentLoaded (copy.js, a11y.js, widget-kit.js), so they do not depend on this order.
 
-hooks/print_page.py applies `load_after_first_frame` to the print page as well.
+The print page loads no Material script at all (hooks/print_screen.py).
 """
 
 import re

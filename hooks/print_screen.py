@@ -20,6 +20,7 @@ performance 46 with Material's script, print-site's and the copy buttons). So:
 import re
 
 from mkdocs.exceptions import PluginError
+from theme_script import BUNDLE_TAG  # Material's bundle, as every other page loads it
 
 TOC_LIST = '<ul class="md-nav__list" data-md-component="toc"'
 SIDEBAR_TOC = re.compile(r'<div class="md-sidebar md-sidebar--secondary"[^>]*>.*?' + re.escape(TOC_LIST), re.S)
@@ -28,7 +29,6 @@ PRINT_SITE_CALL = re.compile(r'<script type="text/javascript">\s*document\.addEv
                              r'function \(\) \{\s*remove_material_navigation\(\);remove_mkdocs_theme_navigation\(\);'
                              r'generate_toc\(\);\s*\}\)\s*</script>')
 PRINT_SITE_SCRIPT = re.compile(r'<script src="(?:\.\./)*js/print-site\.js"(?: defer)?></script>')
-BUNDLE_TAG = re.compile(r'<script src="(?:\.\./)*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"(?: defer)?></script>')
 # What print-site's remove_material_navigation() hides (Material's tabs are not enabled here).
 HIDDEN = ("md-sidebar--primary", "md-search")
 

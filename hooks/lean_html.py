@@ -34,6 +34,7 @@ import re
 from pathlib import Path
 
 from material_css import main_stylesheet
+from math_font import SITE_FONT  # where hooks/math_font.py writes the font
 from mkdocs.exceptions import PluginError
 
 CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
@@ -84,15 +85,12 @@ def _lean_code(match):
     return match.group(1) + body + match.group(3)
 
 
-MATH_FONT = "assets/fonts/stix-two-math.woff2"  # SITE_FONT in hooks/math_font.py
-
-
 def lean(output: str, depth: int) -> str:
     """`depth`: how many folders below the site's root the page is (0 for index.html)."""
     output = CODE.sub(_lean_code, output)
     output = SCRIPT_FILE.sub(r'<script src="\1" defer></script>', output)
     if "<math" in output and "</head>" in output:
-        link = (f'<link rel="preload" href="{"../" * depth}{MATH_FONT}" as="font" '
+        link = (f'<link rel="preload" href="{"../" * depth}{SITE_FONT}" as="font" '
                 f'type="font/woff2" crossorigin>')
         output = output.replace("</head>", link + "</head>", 1)
     return output

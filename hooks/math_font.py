@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 FONT_PACKAGE = ROOT / "node_modules" / "@fontsource" / "stix-two-math"
 SOURCE_FONT = FONT_PACKAGE / "files" / "stix-two-math-latin-400-normal.woff"  # the whole font
-SITE_FONT = "assets/fonts/stix-two-math.woff2"  # extra.css and hooks/lean_html.py point here
+SITE_FONT = "assets/fonts/stix-two-math.woff2"  # extra.css points here; hooks/lean_html.py preloads it
 SITE_LICENCE = "assets/fonts/stix-two-math-LICENSE.txt"
 
 _characters: dict[str, set[str]] = {}  # page -> characters its formulas draw

@@ -250,7 +250,6 @@ def test_tables_keep_materials_wrapper_and_look(open_tab):
         assert float(table["cellPadding"][:-2]) > 0, table
 
 
-
 # Test instrumentation. WHEN_BUNDLE_RAN records when DOMContentLoaded fired and when Material's
 # script finished running (it assigns window.document$ last). HOLD_FRAMES_UNTIL_PARSED makes
 # animation-frame callbacks asked for before DOMContentLoaded wait until after it, so the loader of

@@ -308,3 +308,45 @@ def test_a_closed_solution_is_not_rendered_until_it_is_opened(open_tab):
     assert code.evaluate("pre => pre.getBoundingClientRect().width") > 100
     assert code.is_visible()
     assert not tab.take_errors()
+
+
+TAB_LINES = """() => [...document.querySelectorAll("article .tabbed-set")].map(set => {
+  const active = set.querySelector(`label[for="${set.querySelector(":scope > input:checked").id}"]`);
+  const line = getComputedStyle(set.querySelector(":scope > .tabbed-labels"), "::before");
+  return {lineX: new DOMMatrixReadOnly(line.transform).m41, lineWidth: parseFloat(line.width),
+          labelX: active.offsetLeft, labelWidth: active.offsetWidth,
+          contentX: getComputedStyle(set.querySelector(":scope > .tabbed-content")).getPropertyValue("--md-indicator-x")};
+})"""
+
+
+def test_the_line_under_a_tab_set_follows_the_active_tab(open_tab):
+    # docs/stylesheets/extra.css registers Material's indicator properties as not inherited:
+    # the line must still sit under the active tab, and the tabs' content must not get the value.
+    tab = open_tab()
+    tab.goto("cross-entropy/")
+    lines_match = "(lines) => lines.length > 0 && lines.every(l => l.lineX === l.labelX && l.lineWidth === l.labelWidth)"
+
+    def settled_lines():
+        tab.page.wait_for_function(f"({lines_match})(({TAB_LINES})())")
+        return tab.page.evaluate(TAB_LINES)
+
+    before = settled_lines()
+    assert len(before) >= 2
+    # Linked tabs (content.tabs.link): choosing the second tab of one set switches every set.
+    tab.page.locator("article .tabbed-set").first.locator(".tabbed-labels > label").nth(1).click()
+    after = settled_lines()
+    assert after[0]["lineX"] > before[0]["lineX"], (before[0], after[0])
+    assert {line["contentX"] for line in after} == {"0px"}, after
+    assert not tab.take_errors()
+
+
+def test_query_command_supported_answers_as_the_browser_does(open_tab):
+    # overrides/main.html caches "copy" and "cut"; every answer must be the browser's own.
+    tab = open_tab()
+    tab.goto("cross-entropy/")
+    answers = tab.page.evaluate("""() => ["copy", "cut", "paste", "bold", "Copy", "toString"].map(command => [
+        document.queryCommandSupported(command), Document.prototype.queryCommandSupported.call(document, command)])""")
+    assert all(ours == browsers for ours, browsers in answers), answers
+    assert answers[0][0] is True
+    assert tab.page.evaluate("document.queryCommandSupported !== Document.prototype.queryCommandSupported")
+    assert not tab.take_errors()

@@ -332,7 +332,7 @@ def test_the_line_under_a_tab_set_follows_the_active_tab(open_tab):
 
     before = settled_lines()
     assert len(before) >= 2
-    # Linked tabs (content.tabs.link): choosing the second tab of one set switches every set.
+    # The second tab of the first set: its line moves right (the linked sets follow; all must match).
     tab.page.locator("article .tabbed-set").first.locator(".tabbed-labels > label").nth(1).click()
     after = settled_lines()
     assert after[0]["lineX"] > before[0]["lineX"], (before[0], after[0])

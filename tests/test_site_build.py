@@ -1,6 +1,7 @@
 """The site builds with `mkdocs build --strict`, self-contained: every page, formula and figure."""
 
 import importlib.util
+import inspect
 import posixpath
 import re
 import sys
@@ -279,6 +280,35 @@ def test_print_screen_names_what_it_did_not_find():
     print_screen = load_hook("print_screen")
     with pytest.raises(PluginError, match="expected one sidebar table of contents on the print page, found 0"):
         print_screen.static("<html><head></head><body></body></html>")
+
+
+# Lines the plugin's pattern reads in unusual ways: an id in capitals, a match that starts at a tag
+# it does not rename and runs on to a heading's id, the same tag twice, an id spread over two lines.
+ANCHOR_CASES = [
+    '<h2 ID="Intro">Intro</h2>\n<p>text <sup id="fnref:1"><a href="#fn:1">1</a></sup></p>',
+    '<p><span>x</span> <h3 id="swallowed">x</h3></p>\n<li id="fn:1">note</li>\n<li id="fn:1">note</li>',
+    '<math><mi>x</mi><mo>=</mo></math> <h2 id="after-math" class="after-math">t</h2>\n<h4 id="b">b</h4>',
+    '<h2 id="two\nlines">t</h2>\n<h3 id="c">c</h3>',
+]
+
+
+def test_print_site_anchor_renaming_gives_the_plugins_own_output(built_site):
+    hook = load_hook("print_site_anchors")
+    pages = [path.read_text(encoding="utf-8") for path in sorted(built_site.rglob("index.html"))]
+    assert len(pages) >= 15
+    for page in pages + ANCHOR_CASES:
+        assert hook.update_anchor_ids(page, "softmax") == hook.plugins_own(page, "softmax")
+    assert hook.update_anchor_ids(ANCHOR_CASES[0], "nll").startswith('<h2 ID="nll-Intro">')
+    # The hook copies the plugin's pattern and the tags it renames: both must still be the plugin's.
+    source = inspect.getsource(hook.plugins_own)
+    assert hook.TAG_WITH_ID.pattern in source and repr(list(hook.RENAMED_TAGS)).replace("'", '"') in source
+
+
+def test_print_site_anchors_refuses_another_plugin_version(monkeypatch):
+    hook = load_hook("print_site_anchors")
+    monkeypatch.setattr(hook, "version", lambda name: "3.0")
+    with pytest.raises(PluginError, match="reproduces mkdocs-print-site-plugin 2.9, but 3.0 is installed"):
+        hook.on_config({"plugins": {"print-site": None}})
 
 
 def test_head_already_has_the_classes_materials_script_puts_on_html(built_site):

@@ -2,13 +2,11 @@
 
 import importlib.util
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 import yaml
 
 import xentdoc

@@ -49,6 +49,11 @@ def html_pages(site):
     return sorted(site.rglob("*.html"))
 
 
+def is_print_page(html):
+    """The print page loads no Material script and has no copy buttons (hooks/print_screen.py)."""
+    return html.parent.name == "print_page"
+
+
 def nav_pages():
     """The .md files of mkdocs.yml's nav, in order."""
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
@@ -226,7 +231,7 @@ def test_figure_line_keeps_its_indentation_and_relative_url():
 def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
     """hooks/copy_buttons.py writes the buttons Material's script would insert at load."""
     for html in html_pages(built_site):
-        if html.parent.name == "print_page":  # no copy buttons there (hooks/print_screen.py)
+        if is_print_page(html):
             continue
         text = html.read_text(encoding="utf-8")
         blocks = re.findall(r"<pre\b[^>]*>(.*?)</pre>", text, flags=re.S)
@@ -244,7 +249,7 @@ def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
     for html in html_pages(built_site):
         # 404.html: a template MkDocs renders without the page events. The print page loads no
         # Material script at all (test_print_page_is_a_plain_document).
-        if html.name == "404.html" or html.parent.name == "print_page":
+        if html.name == "404.html" or is_print_page(html):
             continue
         text = html.read_text(encoding="utf-8")
         name = html.relative_to(built_site)
@@ -294,7 +299,7 @@ ANCHOR_CASES = [
 
 def test_print_site_anchor_renaming_gives_the_plugins_own_output(built_site):
     hook = load_hook("print_site_anchors")
-    pages = [path.read_text(encoding="utf-8") for path in sorted(built_site.rglob("index.html"))]
+    pages = [path.read_text(encoding="utf-8") for path in html_pages(built_site)]
     assert len(pages) >= 15
     for page in pages + ANCHOR_CASES:
         assert hook.update_anchor_ids(page, "softmax") == hook.plugins_own(page, "softmax")

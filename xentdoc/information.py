@@ -19,8 +19,9 @@ Rules shared by every function of this module:
   `axis`, within a tolerance set by the precision of the data (see `check_distribution` in
   `xentdoc._validation`): at least $10^{-5}$, and $\varepsilon\,(8 + C/8)$ for $C$ outcomes,
   where $\varepsilon$ is the machine epsilon of the narrowest of float16, float32 and the
-  array's own dtype that holds every entry of the distribution exactly. Values that went
-  through float32 and were cast to float64 therefore pass; a row summing to 1.01 does not.
+  array's own dtype that represents every entry of the distribution without rounding. Values
+  that went through float32 and were cast to float64 therefore pass; a row summing to 1.01
+  does not.
   Distributions are not renormalised for you (`scipy.stats.entropy` does renormalise).
 - **Dtypes.** Integer and boolean inputs are read as float64. Every sum is accumulated in
   float64 (or in the input's own type if it is wider), pairwise, along whichever axis holds the

@@ -298,6 +298,19 @@ def test_K7_rows_summing_to_1_01_are_rejected(dtype, via):
             call()
 
 
+def test_K7_scipy_renormalises_where_xentdoc_rejects():
+    # The docstrings contrast the two: scipy.stats.entropy divides by the sum, xentdoc raises.
+    y = np.array([0.2, 0.3, 0.4])
+    assert scipy.stats.entropy(y) == pytest.approx(scipy.special.entr(y / y.sum()).sum(), rel=1e-15)
+    with pytest.raises(ValueError, match=r"(?s)`p`.*sum to 1"):
+        xentdoc.entropy(y)
+
+
+@pytest.mark.parametrize(("dtype", "count"), [(np.float32, 599_999), (np.float64, 10 ** 6)])
+def test_K7_rows_summing_to_1_01_are_rejected_up_to_600000_outcomes(dtype, count):
+    assert sum_tolerance(dtype, count) < 0.01
+
+
 def test_K7_float64_rows_off_by_1e_4_are_rejected():
     y = np.array([0.3, 0.3, 0.4001])  # not float32 data: the 1e-5 floor applies
     with pytest.raises(ValueError, match=r"(?s)`p`.*sum to 1 \(within 1\.0e-05\)"):

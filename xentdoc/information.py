@@ -20,9 +20,9 @@ Rules shared by every function of this module:
   `xentdoc._validation`): at least $10^{-5}$, and $\varepsilon\,(8 + C/8)$ for $C$ outcomes,
   where $\varepsilon$ is the machine epsilon of the narrowest of float16, float32 and the
   array's own dtype that represents every entry of the distribution without rounding. Values
-  that went through float32 and were cast to float64 therefore pass; a row summing to 1.01
-  does not.
-  Distributions are not renormalised for you (`scipy.stats.entropy` does renormalise).
+  that went through float32 and were cast to float64 therefore pass, while a float32 or
+  float64 row of fewer than 600,000 outcomes that sums to 1.01 does not. Distributions are not
+  renormalised for you (`scipy.stats.entropy` does renormalise, and so hides such errors).
 - **Dtypes.** Integer and boolean inputs are read as float64. Every sum is accumulated in
   float64 (or in the input's own type if it is wider), pairwise, along whichever axis holds the
   outcomes; the result is rounded once to the input's dtype (for two distributions: the wider
@@ -189,8 +189,10 @@ def entropy(p, axis=-1, base=None):
     ----------
     p : array_like
         Any distribution (the model's, the data's, a coin's): entries in $[0, 1]$ that sum to
-        1 along `axis`, within the tolerance of the module's rules. Any shape with at least
-        one dimension; the other axes index separate distributions.
+        1 along `axis` within $\max(10^{-5}, \varepsilon (8 + C/8))$, $\varepsilon$ the
+        machine epsilon of the narrowest float type holding the entries (float32 data cast to
+        float64 keeps float32's $\varepsilon$). Any shape with at least one dimension; the
+        other axes index separate distributions.
     axis : int, optional
         Axis holding the $C$ outcomes. Default: the last.
     base : float or None, optional
@@ -256,7 +258,7 @@ def distribution_cross_entropy(y, p, axis=-1, base=None):
     ----------
     y : array_like
         The distribution the outcomes come from (the data): entries in $[0, 1]$ summing to 1
-        along `axis`, within the tolerance of the module's rules.
+        along `axis`, within the tolerance described for `entropy`.
     p : array_like
         The model's distribution, same requirements; broadcasts against `y`.
     axis : int, optional
@@ -336,8 +338,11 @@ def kl_divergence(y, p, axis=-1, base=None):
 
     Raises
     ------
-    TypeError, ValueError
-        As for `distribution_cross_entropy`.
+    TypeError
+        If `y` or `p` is not real-valued, `axis` is not an integer or `base` is not a number.
+    ValueError
+        If `y` or `p` is not a distribution along `axis` (the message names which), they do
+        not broadcast, `axis` is out of range, or `base` is invalid.
 
     Notes
     -----

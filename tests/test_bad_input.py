@@ -182,30 +182,44 @@ def test_bce_shape_mismatch(function):
 P = np.array([0.2, 0.3, 0.5])
 
 
+# The parameters follow the course's notation: y the data's distribution, p the model's;
+# entropy's lone distribution is p, perplexity's first is y.
 @pytest.mark.parametrize(
-    ("function", "args"),
+    ("function", "args", "first"),
     [
-        (xentdoc.entropy, ()),
-        (xentdoc.perplexity, ()),
-        (xentdoc.distribution_cross_entropy, (P,)),
-        (xentdoc.kl_divergence, (P,)),
+        (xentdoc.entropy, (), "p"),
+        (xentdoc.perplexity, (), "y"),
+        (xentdoc.perplexity, (P,), "y"),
+        (xentdoc.distribution_cross_entropy, (P,), "y"),
+        (xentdoc.kl_divergence, (P,), "y"),
     ],
-    ids=["entropy", "perplexity", "cross_entropy", "kl"],
+    ids=["entropy", "perplexity", "perplexity2", "cross_entropy", "kl"],
 )
-def test_negative_entries_in_a_distribution(function, args):
+def test_negative_entries_in_a_distribution(function, args, first):
     bad = np.array([0.7, -0.2, 0.5])
-    with pytest.raises(ValueError, match=r"(?s)\bp\b.*negative"):
+    with pytest.raises(ValueError, match=rf"(?s)`{first}`.*negative"):
         function(bad, *args)
     if args:
-        with pytest.raises(ValueError, match=r"(?s)\bq\b.*negative"):
+        with pytest.raises(ValueError, match=r"(?s)`p`.*negative"):
             function(P, bad)
 
 
-@pytest.mark.parametrize("function", [xentdoc.entropy, xentdoc.kl_divergence], ids=_name)
-def test_distribution_not_summing_to_one(function):
-    args = (P,) if function is xentdoc.kl_divergence else ()
-    with pytest.raises(ValueError, match=r"(?s)\bp\b.*sum"):
+@pytest.mark.parametrize(
+    ("function", "args", "first"),
+    [
+        (xentdoc.entropy, (), "p"),
+        (xentdoc.perplexity, (), "y"),
+        (xentdoc.distribution_cross_entropy, (P,), "y"),
+        (xentdoc.kl_divergence, (P,), "y"),
+    ],
+    ids=["entropy", "perplexity", "cross_entropy", "kl"],
+)
+def test_distribution_not_summing_to_one(function, args, first):
+    with pytest.raises(ValueError, match=rf"(?s)`{first}`.*sum"):
         function(np.array([0.2, 0.3, 0.4]), *args)
+    if args:
+        with pytest.raises(ValueError, match=r"(?s)`p`.*sum"):
+            function(P, np.array([0.2, 0.3, 0.4]))
 
 
 def test_information_of_a_probability_outside_unit_interval():

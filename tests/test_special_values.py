@@ -179,7 +179,7 @@ def test_information_functions_no_warning(dtype, base):
     p = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [1 - tiny, tiny, 0.0]], dtype=dtype)
     q = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.0, 0.5]], dtype=dtype)
     with no_warnings():
-        xentdoc.information(extreme_probabilities(dtype), base=base if base else 2)
+        xentdoc.information(extreme_probabilities(dtype), base=base)
         assert not np.isnan(xentdoc.entropy(p, base=base)).any()
         assert not np.isnan(xentdoc.distribution_cross_entropy(p, q, base=base)).any()
         assert not np.isnan(xentdoc.kl_divergence(p, q, base=base)).any()

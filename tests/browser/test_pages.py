@@ -323,7 +323,7 @@ def test_the_line_under_a_tab_set_follows_the_active_tab(open_tab):
     # docs/stylesheets/extra.css registers Material's indicator properties as not inherited:
     # the line must still sit under the active tab, and the tabs' content must not get the value.
     tab = open_tab()
-    tab.goto("cross-entropy/")
+    tab.goto("binary-cross-entropy/")  # two linked NumPy/PyTorch tab sets
     lines_match = "(lines) => lines.length > 0 && lines.every(l => l.lineX === l.labelX && l.lineWidth === l.labelWidth)"
 
     def settled_lines():

@@ -21,7 +21,7 @@ def _two_class_logits(margins):
          "cross-entropy loss falls from about 10 at margin -10 to nearly 0 at margin 10, growing "
          "like a straight line for confident wrong predictions; the squared error on the target "
          "probability stays below 1 everywhere and flattens out for confident wrong predictions."),
-    caption="Loss against the target's logit margin: cross-entropy keeps growing for confident mistakes; a squared error on the probability never exceeds 1.",
+    caption="Loss against the target's logit margin: cross-entropy, −log pₜ, keeps growing for confident mistakes; the squared error (1 − pₜ)² on the target's probability never exceeds 1.",
 )
 def cross_entropy_margin():
     logits = _two_class_logits(MARGINS)
@@ -29,8 +29,8 @@ def cross_entropy_margin():
     cross_entropy = xentdoc.cross_entropy(logits, targets, reduction="none")
     squared_error = (1 - xentdoc.softmax(logits)[:, 0]) ** 2
     fig, ax = new_figure()
-    ax.plot(MARGINS, cross_entropy, color=PALETTE["blue"], linestyle="-", label="cross-entropy −log p")
-    ax.plot(MARGINS, squared_error, color=PALETTE["vermillion"], linestyle="--", label="squared error (1 − p)²")
+    ax.plot(MARGINS, cross_entropy, color=PALETTE["blue"], linestyle="-", label="cross-entropy −log pₜ")
+    ax.plot(MARGINS, squared_error, color=PALETTE["vermillion"], linestyle="--", label="squared error (1 − pₜ)²")
     ax.annotate("confident and wrong", (-4, 8), ha="center")
     ax.annotate("confident and right", (6.5, 1.0), ha="center")
     ax.set_xlabel("margin: target logit − other logit")

@@ -1,0 +1,141 @@
+"""Claims of the loss pages (cross-entropy.md, gradients.md, binary-cross-entropy.md) about PyTorch.
+
+Each test runs torch on what a page says about it, where the page's own snippets do not already
+show it (the page snippets run in tests/test_snippets.py). Expected values come from closed forms
+computed independently of torch (NumPy, or mpmath for the rounding claims), never typed in.
+Skipped without torch, failed under XENTDOC_REQUIRE_OPTIONAL=1 (``conftest.require``).
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+
+import xentdoc
+from conftest import require
+
+
+@pytest.fixture(scope="module")
+def torch():
+    torch = require("torch")
+    torch.set_num_threads(1)
+    return torch
+
+
+def _t(torch, array):
+    return torch.from_numpy(np.array(array, copy=True))
+
+
+# ---- cross-entropy.md -----------------------------------------------------------------------
+
+
+def test_probability_targets_refuse_ignore_index_in_torch(torch):
+    """'PyTorch refuses an ignore_index other than the default with probability targets.'"""
+    F = torch.nn.functional
+    z = np.random.default_rng(0).normal(size=(4, 3))
+    y = xentdoc.softmax(np.random.default_rng(1).normal(size=(4, 3)))
+    with pytest.raises(RuntimeError, match="ignore_index"):
+        F.cross_entropy(_t(torch, z), _t(torch, y), ignore_index=0)
+    default = F.cross_entropy(_t(torch, z), _t(torch, y), ignore_index=-100).item()
+    assert default == pytest.approx(-(y * xentdoc.log_softmax(z)).sum(axis=1).mean(), rel=1e-14)
+    # xentdoc ignores the argument there (the page says so): same loss as without it.
+    assert xentdoc.cross_entropy(z, y, ignore_index=0) == pytest.approx(default, rel=1e-14)
+
+
+def test_torch_logsumexp_absorbs_the_small_term(torch):
+    """The aside: torch's LSE of (40, 0) rounds to 40, so the loss 40 - 40 is 0, not log1p(e^-40)."""
+    F = torch.nn.functional
+    z = np.array([[40.0, 0.0]])
+    assert torch.logsumexp(_t(torch, z), dim=1).item() == 40.0
+    assert F.cross_entropy(_t(torch, z), _t(torch, [0])).item() == 0.0
+    with mpmath.workdps(40):  # local precision: reference.py's global mp.dps stays as it is
+        exact = float(mpmath.log1p(mpmath.exp(-40)))
+    assert exact > 0
+    assert float(xentdoc.cross_entropy(z, np.array([0]))) == pytest.approx(exact, rel=1e-15)
+
+
+@pytest.mark.parametrize("weight", [[1 / 0.7, 1 / 0.2, 1 / 0.1], [1.0, 2.0, 5.0]])
+def test_class_weights_move_the_minimum_in_torch(torch, weight):
+    """'With class weights the loss is smallest at p_c ∝ w_c π_c, not at p_c = π_c.'"""
+    F = torch.nn.functional
+    frequency = np.array([0.7, 0.2, 0.1])
+    targets = _t(torch, np.repeat([0, 1, 2], [70, 20, 10]))
+    weight = np.array(weight)
+
+    def gradient_at(probabilities):
+        logits = torch.tensor(np.tile(np.log(probabilities), (100, 1)), requires_grad=True)
+        F.cross_entropy(logits, targets, weight=_t(torch, weight)).backward()
+        return logits.grad.sum(dim=0).numpy()
+
+    closed_form = weight * frequency / (weight * frequency).sum()
+    assert np.abs(gradient_at(closed_form)).max() < 1e-14
+    assert np.abs(gradient_at(frequency)).max() > 1e-2  # the frequencies are not the minimum
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_one_hot_and_index_targets_with_weight_in_torch(torch, reduction):
+    """'One-hot rows and class indices with weight agree under none and sum; under mean the index
+    form divides by the sum of the targets' weights, the probability form by N.'"""
+    F = torch.nn.functional
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(6, 4)) * 3
+    t = rng.integers(0, 4, size=6)
+    w = rng.uniform(0.1, 5.0, size=4)
+    per_example = -w[t] * xentdoc.log_softmax(z)[np.arange(6), t]
+    expected_index = {"none": per_example, "sum": per_example.sum(),
+                      "mean": per_example.sum() / w[t].sum()}[reduction]
+    expected_one_hot = per_example.sum() / 6 if reduction == "mean" else expected_index
+    index = F.cross_entropy(_t(torch, z), _t(torch, t), weight=_t(torch, w), reduction=reduction)
+    one_hot = F.cross_entropy(_t(torch, z), _t(torch, np.eye(4)[t]), weight=_t(torch, w), reduction=reduction)
+    np.testing.assert_allclose(index.numpy(), expected_index, rtol=1e-13)
+    np.testing.assert_allclose(one_hot.numpy(), expected_one_hot, rtol=1e-13)
+
+
+# ---- binary-cross-entropy.md ----------------------------------------------------------------
+
+
+def test_torch_clamps_each_logarithm_at_minus_100(torch):
+    """'PyTorch clamps each logarithm at -100': a soft target 0.5 at p = 0 costs 0.5 * 100."""
+    F = torch.nn.functional
+    p = np.array([0.0, 1.0, 0.0, 1e-50])
+    y = np.array([0.5, 0.25, 1.0, 1.0])
+    with np.errstate(divide="ignore"):
+        clamped = -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+    got = F.binary_cross_entropy(_t(torch, p), _t(torch, y), reduction="none").numpy()
+    np.testing.assert_allclose(got, clamped, rtol=1e-15)
+    np.testing.assert_allclose(xentdoc.binary_cross_entropy(p, y, reduction="none"), clamped, rtol=1e-15)
+
+
+@pytest.mark.parametrize("positives, pos_weight", [(10, 9.0), (10, 1.0), (25, 3.0), (40, 0.5)])
+def test_pos_weight_multiplies_the_optimal_odds_in_torch(torch, positives, pos_weight):
+    """'pos_weight multiplies the optimal odds by w+: 10% positives and w+ = 9 give σ = 0.5.'"""
+    F = torch.nn.functional
+    targets = _t(torch, np.array([1.0] * positives + [0.0] * (100 - positives)))
+    frequency = positives / 100
+
+    def gradient_at(probability):
+        z = torch.full((100,), float(np.log(probability / (1 - probability))), dtype=torch.float64,
+                       requires_grad=True)
+        F.binary_cross_entropy_with_logits(
+            z, targets, pos_weight=torch.tensor(pos_weight, dtype=torch.float64)).backward()
+        return z.grad.sum().item()
+
+    odds = pos_weight * frequency / (1 - frequency)
+    assert abs(gradient_at(odds / (1 + odds))) < 1e-14
+    if pos_weight != 1.0:
+        assert abs(gradient_at(frequency)) > 1e-2  # the frequency is not the minimum
+
+
+def test_sigmoid_rounds_to_one_between_53_and_54_ln2():
+    """'xentdoc.sigmoid returns 1.0 from z ≈ 36.7 (e^-z < 2^-53); the float nearest σ(z) is 1 only
+    from 54 ln 2 ≈ 37.4; in between, xentdoc's 1.0 is one float above it.'"""
+    below = np.nextafter(53 * np.log(2), 0)
+    above = np.nextafter(53 * np.log(2), 100)
+    assert xentdoc.sigmoid(below) < 1.0 and xentdoc.sigmoid(above) == 1.0
+    with mpmath.workdps(50):
+        for z in (37.0, 37.4):
+            nearest = float(1 / (1 + mpmath.exp(-mpmath.mpf(z))))
+            assert nearest == 1 - 2.0**-53 and xentdoc.sigmoid(z) == 1.0
+        for z in (37.5, 40.0):
+            assert float(1 / (1 + mpmath.exp(-mpmath.mpf(z)))) == 1.0 == xentdoc.sigmoid(z)

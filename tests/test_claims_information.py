@@ -6,7 +6,8 @@ the library's own per-example results, never with typed-in values:
 - information-theory.md, "In SciPy and PyTorch": both libraries work in nats;
   ``scipy.stats.entropy(y, p)`` is the KL divergence, not the cross-entropy, and it rescales its
   inputs to sum to 1; ``torch.nn.functional.kl_div`` takes the model's log-probabilities first and
-  the data's distribution second; ``F.cross_entropy`` with probability targets is H(y, p) in nats.
+  the data's distribution second, and its "batchmean" is the mean KL over a batch;
+  ``F.cross_entropy`` with probability targets is H(y, p) in nats.
 - cheat-sheet.md, "Losses": the "mean" reduction divides by the sum of the targets' weights for
   class-index targets (over the targets not ignored; none left gives NaN) and by N for probability
   targets; ``binary_cross_entropy`` clamps each logarithm at -100.
@@ -74,6 +75,13 @@ def test_scipy_entropy_rescales_its_input_to_sum_to_1(scipy_stats, scale):
     ref.assert_close_ulps(got, ref.entropy(y), np.float64, k=8, extra=4)
 
 
+@pytest.mark.parametrize("scale", [0.5, 3.0, 1000.0])
+def test_scipy_entropy_rescales_the_second_distribution_too(scipy_stats, scale):
+    y, p = PAIRS[0]
+    got = np.float64(scipy_stats.entropy(y, scale * p))
+    ref.assert_close_ulps(got, ref.kl_divergence(y, p), np.float64, k=8, extra=4)
+
+
 # --- PyTorch -------------------------------------------------------------------------------------
 
 
@@ -87,6 +95,21 @@ def test_torch_kl_div_takes_the_models_log_probabilities_first(torch, y, p):
     assert got == pytest.approx(forward, rel=1e-12, abs=1e-15)
     assert abs(forward - reverse) > 1e-3, "pick distributions whose two KL divergences differ"
     assert got != pytest.approx(reverse, rel=1e-6)
+
+
+def test_torch_kl_div_batchmean_is_the_mean_kl_over_the_batch(torch):
+    import torch.nn.functional as F
+
+    y = np.stack([pair[0] for pair in PAIRS])
+    p = np.stack([pair[1] for pair in PAIRS])
+    got = F.kl_div(torch.log(torch.from_numpy(p)), torch.from_numpy(y), reduction="batchmean").item()
+    expected = mpmath.fsum(ref.kl_divergence(y[n], p[n]).value for n in range(len(y))) / len(y)
+    assert got == pytest.approx(float(expected), rel=1e-12)
+    # The default reduction, "mean", divides by the number of entries instead: not a KL divergence
+    # (torch 2.13 warns that a future major release will make it behave like "batchmean").
+    with pytest.warns(UserWarning, match="batchmean"):
+        default = F.kl_div(torch.log(torch.from_numpy(p)), torch.from_numpy(y)).item()
+    assert default == pytest.approx(float(expected) / y.shape[1], rel=1e-12)
 
 
 def test_torch_cross_entropy_with_probability_targets_is_h_y_p_in_nats(torch):

@@ -21,19 +21,19 @@ _AT_TENTH = float(xentdoc.entropy(_coins(0.1), base=2))
 
 @figure(
     "binary-entropy",
-    alt=(f"The binary entropy of a coin, in bits, against its heads probability p: an arch that "
-         f"starts at 0 bits for p = 0, rises to its maximum of {_AT_HALF:g} bit at p = 0.5 and falls "
-         f"back symmetrically to 0 at p = 1; at p = 0.1 and p = 0.9 it is {_AT_TENTH:.3f} bits."),
-    caption=f"Binary entropy H₂(p): a coin is least predictable, {_AT_HALF:g} bit per flip, when it is fair.",
+    alt=(f"The binary entropy of a coin, in bits, against its heads probability y: an arch that "
+         f"starts at 0 bits for y = 0, rises to its maximum of {_AT_HALF:g} bit at y = 0.5 and falls "
+         f"back symmetrically to 0 at y = 1; at y = 0.1 and y = 0.9 it is {_AT_TENTH:.3f} bits."),
+    caption=f"Binary entropy H₂(y) in bits: a coin is least predictable, {_AT_HALF:g} bit per flip, when it is fair.",
 )
 def binary_entropy():
     fig, ax = new_figure(height=3.2)
     ax.plot(HEADS, _BINARY_ENTROPY, color=PALETTE["blue"], linestyle="-")
     ax.plot([0.5], [_AT_HALF], "o", color=PALETTE["black"], markersize=5)
-    ax.annotate(f"maximum: {_AT_HALF:g} bit at p = 0.5", (0.5, _AT_HALF), xytext=(0.5, 0.55),
+    ax.annotate(f"maximum: {_AT_HALF:g} bit at y = 0.5", (0.5, _AT_HALF), xytext=(0.5, 0.55),
                 ha="center", arrowprops=dict(arrowstyle="-", color=PALETTE["black"], linewidth=0.8))
-    ax.set_xlabel("p, probability of heads")
-    ax.set_ylabel("entropy H₂(p) in bits")
+    ax.set_xlabel("y, probability of heads")
+    ax.set_ylabel("entropy H₂(y) in bits")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.08)
     return fig
@@ -49,21 +49,21 @@ _AT_09 = (float(xentdoc.kl_divergence(_P, _coins(0.9))), float(xentdoc.kl_diverg
 
 @figure(
     "kl-asymmetry",
-    alt=(f"KL divergence in nats between a coin p with heads probability {TRUE_HEADS} and a coin q "
-         f"whose heads probability runs from 0 to 1, in both directions. Both curves touch 0 at "
-         f"q = {TRUE_HEADS} and grow away from it, but differently: at q = 0.9, D(p||q) is "
-         f"{_AT_09[0]:.3f} while D(q||p) is {_AT_09[1]:.3f}. As q approaches 0 or 1, D(p||q) grows "
-         f"without bound while D(q||p) stays finite."),
-    caption=f"KL divergence is not symmetric: D(p ‖ q) and D(q ‖ p) for a coin p with heads "
-            f"probability {TRUE_HEADS} and every coin q.",
+    alt=(f"KL divergence in nats between a data coin y with heads probability {TRUE_HEADS} and a "
+         f"model coin p whose heads probability runs from 0 to 1, in both directions. Both curves "
+         f"touch 0 at p = {TRUE_HEADS} and grow away from it, but differently: at p = 0.9, D(y||p) is "
+         f"{_AT_09[0]:.3f} nats while D(p||y) is {_AT_09[1]:.3f} nats. As p approaches 0 or 1, D(y||p) "
+         f"grows without bound while D(p||y) stays finite."),
+    caption=f"KL divergence is not symmetric: D_KL(y ‖ p) and D_KL(p ‖ y), in nats, for a data coin y "
+            f"with heads probability {TRUE_HEADS} and every model coin p.",
 )
 def kl_asymmetry():
     fig, ax = new_figure(height=3.4)
-    ax.plot(MODEL_HEADS, _KL_FORWARD, color=PALETTE["blue"], linestyle="-", label="D(p ‖ q)")
-    ax.plot(MODEL_HEADS, _KL_REVERSE, color=PALETTE["vermillion"], linestyle="--", label="D(q ‖ p)")
+    ax.plot(MODEL_HEADS, _KL_FORWARD, color=PALETTE["blue"], linestyle="-", label="D(y ‖ p)")
+    ax.plot(MODEL_HEADS, _KL_REVERSE, color=PALETTE["vermillion"], linestyle="--", label="D(p ‖ y)")
     ax.axvline(TRUE_HEADS, color=PALETTE["black"], linewidth=1, linestyle=":")
-    ax.annotate(f"q = p = {TRUE_HEADS}", (TRUE_HEADS, 2.3), xytext=(5, 0), textcoords="offset points")
-    ax.set_xlabel("heads probability of q")
+    ax.annotate(f"p = y = {TRUE_HEADS}", (TRUE_HEADS, 2.3), xytext=(5, 0), textcoords="offset points")
+    ax.set_xlabel("heads probability of the model p")
     ax.set_ylabel("KL divergence (nats)")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 2.5)

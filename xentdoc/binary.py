@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_reduction, check_unit_interval
-from xentdoc.losses import _reduce, wide_dtype
+from xentdoc._validation import (
+    as_float_array,
+    check_reduction,
+    check_unit_interval,
+    compute_dtype,
+    extended_dtype,
+    tiny_threshold,
+)
+from xentdoc.losses import _reduce
 from xentdoc.sigmoid import softplus
 
 # torch clamps each log at -100 so that a probability of exactly 0 or 1 gives a finite loss.
@@ -22,7 +29,8 @@ def _times(coefficient, value):
         return np.where(coefficient == 0, 0, coefficient * value)
 
 
-def _read_binary(input, target, weight, reduction, input_name="input"):
+def _read_binary(input, target, weight, reduction, pos_weight=None):
+    """Checked arguments, each in its own dtype, and the dtype the loss is computed in."""
     input = as_float_array(input, "input")
     target = as_float_array(target, "target")
     check_reduction(reduction)
@@ -31,10 +39,13 @@ def _read_binary(input, target, weight, reduction, input_name="input"):
             f"`target` must have the same shape as `input` {input.shape}, got {target.shape}."
         )
     check_unit_interval(target, "target")
-    dtype = input.dtype
     if weight is not None:
-        weight = _broadcast_to(weight, input.shape, "weight").astype(dtype, copy=False)
-    return input, target.astype(dtype, copy=False), weight
+        weight = _broadcast_to(weight, input.shape, "weight")
+    if pos_weight is not None:
+        pos_weight = _broadcast_to(pos_weight, input.shape, "pos_weight")
+    # The widest floating dtype of the arguments, at least float32: nothing is narrowed.
+    dtype = compute_dtype(input, target, weight, pos_weight)
+    return input, target, weight, pos_weight, dtype
 
 
 def _broadcast_to(value, shape, name):
@@ -54,7 +65,8 @@ def _broadcast_to(value, shape, name):
 
 
 def _finish(losses, weight, reduction, dtype):
-    losses = np.asarray(losses, dtype=wide_dtype(dtype))
+    losses = np.asarray(losses)
+    losses = losses.astype(np.promote_types(losses.dtype, np.float64), copy=False)
     if weight is not None:
         losses = _times(weight, losses)
     return _reduce(losses, reduction, np.float64(losses.size), dtype)
@@ -111,12 +123,13 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     >>> print(binary_cross_entropy(np.array([0.0]), np.array([1.0])))
     100.0
     """
-    input, target, weight = _read_binary(input, target, weight, reduction)
+    input, target, weight, _, dtype = _read_binary(input, target, weight, reduction)
     check_unit_interval(input, "input")
+    p, y = input.astype(dtype, copy=False), target.astype(dtype, copy=False)
     with np.errstate(divide="ignore"):
-        log_p = np.maximum(np.log(input), LOG_CLAMP)
-        log_one_minus_p = np.maximum(np.log1p(-input), LOG_CLAMP)
-    losses = -(target * log_p + (1 - target) * log_one_minus_p)
+        log_p = np.maximum(np.log(p), LOG_CLAMP)
+        log_one_minus_p = np.maximum(np.log1p(-p), LOG_CLAMP)
+    losses = -(y * log_p + (1 - y) * log_one_minus_p)
     return _finish(losses, weight, reduction, input.dtype)
 
 
@@ -176,10 +189,28 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     >>> print(float(binary_cross_entropy_with_logits(-50.0, 0.0)))
     1.9287498479639178e-22
     """
-    input, target, weight = _read_binary(input, target, weight, reduction)
-    positive_weight = 1 if pos_weight is None else _broadcast_to(pos_weight, input.shape, "pos_weight")
-    neg_log_p = np.asarray(softplus(-input))  # -log sigma(x)
-    neg_log_one_minus_p = np.asarray(softplus(input))  # -log(1 - sigma(x))
+    input, target, weight, pos_weight, dtype = _read_binary(input, target, weight, reduction,
+                                                             pos_weight)
+    # softplus(-|z|) is subnormal from |z| of about 87 (float32) or 708 (float64): its lost
+    # bits matter once a weight above 1 scales it up, or once many such terms are summed.
+    extended = extended_dtype(dtype)
+    if extended != dtype and (reduction == "sum" or _largest(weight) > 1 or _largest(pos_weight) > 1):
+        with np.errstate(invalid="ignore"):
+            far = np.abs(input) > -np.log(tiny_threshold(dtype))
+        if np.any(far & np.isfinite(input)):
+            dtype = extended
+    z, y = input.astype(dtype, copy=False), target.astype(dtype, copy=False)
+    positive_weight = 1 if pos_weight is None else pos_weight.astype(dtype, copy=False)
+    neg_log_p = np.asarray(softplus(-z))  # -log sigma(z)
+    neg_log_one_minus_p = np.asarray(softplus(z))  # -log(1 - sigma(z))
     with np.errstate(over="ignore"):  # a sum beyond the dtype's range is inf
-        losses = _times(positive_weight * target, neg_log_p) + _times(1 - target, neg_log_one_minus_p)
+        losses = _times(positive_weight * y, neg_log_p) + _times(1 - y, neg_log_one_minus_p)
     return _finish(losses, weight, reduction, input.dtype)
+
+
+def _largest(weight) -> float:
+    """The largest |weight| (0 for None), to tell whether it can scale a tiny term up."""
+    if weight is None or weight.size == 0:
+        return 0.0
+    with np.errstate(invalid="ignore"):
+        return float(np.nanmax(np.abs(weight))) if not np.all(np.isnan(weight)) else 0.0

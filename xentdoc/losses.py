@@ -11,37 +11,43 @@ import numbers
 
 import numpy as np
 
+from typing import NamedTuple
+
 from xentdoc._targets import (
+    ClassTargets,
     is_probability_target,
     read_class_target,
     read_input,
     read_probability_target,
     read_weight,
 )
-from xentdoc._validation import check_reduction
+from xentdoc._validation import check_reduction, compute_dtype, extended_dtype, tiny_threshold
 from xentdoc.sigmoid import _scalar_if_0d
-from xentdoc.softmax import _normaliser, log_softmax, poison_tail
+from xentdoc.softmax import _normaliser, poison_tail, refine_tiny_tail
 
 
 def wide_dtype(dtype) -> np.dtype:
-    """The dtype per-sample losses are computed in: float64 for narrower floats.
+    """The dtype per-sample losses are held in: float64, or the compute dtype if wider.
 
     A float32 loss of 1e38 per sample can exceed float32's range before a weight or the mean
-    brings it back; float64 holds it. For float64 inputs, a per-sample loss beyond ~1.8e308 is inf.
+    brings it back; float64 holds it. Rows that meet a subnormal or overflowing intermediate
+    are redone in the extended dtype (see `_validation.extended_dtype`).
     """
     return np.promote_types(dtype, np.float64)
 
 
 def _reduce(losses: np.ndarray, reduction: str, mean_denominator, dtype) -> np.ndarray:
-    """Apply torch's reduction, summing in float64 and rounding once to `dtype`."""
+    """Apply torch's reduction, summing in float64 (or wider) and rounding once to `dtype`."""
+    losses = np.asarray(losses)
+    accumulator = np.promote_types(losses.dtype, np.float64)
     # Overflow here means the true result is beyond the dtype's range: inf, without a warning.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if reduction == "none":
             return _scalar_if_0d(losses.astype(dtype, copy=False))
-        total = np.sum(losses, dtype=np.float64)
+        total = np.sum(losses, dtype=accumulator)
         if reduction == "mean":
             # An empty batch or all-ignored targets give 0/0 = NaN, as in torch.
-            total = total / np.sum(mean_denominator, dtype=np.float64)
+            total = total / np.sum(mean_denominator, dtype=accumulator)
         return np.dtype(dtype).type(total)
 
 
@@ -53,17 +59,63 @@ def _check_label_smoothing(label_smoothing) -> float:
     return float(label_smoothing)
 
 
+class _LossArguments(NamedTuple):
+    """The checked arguments of a classification loss, laid out as rows of classes.
+
+    `rows` is the input in the compute dtype with shape (M, C), classes last and C-contiguous
+    (M = N d1 ... dk samples); `target` is either a (M, C) array of probabilities (compute
+    dtype) or a ClassTargets whose pieces have shape (M, 1); `weight` is (1, C) or None.
+    """
+
+    rows: np.ndarray
+    target: object
+    weight: object
+    label_smoothing: float
+    input_shape: tuple
+    class_axis: int
+    out_dtype: np.dtype
+
+
+def _to_rows(array: np.ndarray, class_axis: int) -> np.ndarray:
+    """(M, C) view or copy of `array` with the class axis last (C-contiguous when copied)."""
+    if array.ndim == 1:
+        return array.reshape(1, -1)
+    if array.ndim == 2:
+        return array
+    return np.moveaxis(array, class_axis, -1).reshape(-1, array.shape[class_axis])
+
+
+def _from_rows(rows: np.ndarray, input_shape: tuple, class_axis: int) -> np.ndarray:
+    """Inverse of `_to_rows` for an (M, C) or (M, 1) array: the class axis back in place."""
+    width = rows.shape[-1]
+    if len(input_shape) == 1:
+        return rows.reshape((width,))
+    if len(input_shape) == 2:
+        return rows
+    moved = (input_shape[0],) + tuple(input_shape[2:]) + (width,)
+    return np.moveaxis(rows.reshape(moved), -1, class_axis)
+
+
 def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing=0.0):
-    """Validate every argument of a classification loss; return the checked pieces."""
+    """Validate every argument of a classification loss; return them as `_LossArguments`."""
     input, class_axis = read_input(input)
     check_reduction(reduction)
     label_smoothing = _check_label_smoothing(label_smoothing)
     weight = read_weight(weight, input, class_axis)
-    if is_probability_target(target):
+    probability = is_probability_target(target)
+    if probability:
         target = read_probability_target(target, input, class_axis)
+    dtype = compute_dtype(input, weight, target if probability else None)
+    if not probability:
+        target = read_class_target(target, input, class_axis, weight, ignore_index, dtype)
+    rows = _to_rows(input.astype(dtype, copy=False), class_axis)
+    if probability:
+        target = _to_rows(target.astype(dtype, copy=False), class_axis)
     else:
-        target = read_class_target(target, input, class_axis, weight, ignore_index)
-    return input, class_axis, target, weight, label_smoothing
+        target = ClassTargets(*(_to_rows(piece, class_axis) for piece in target))
+    if weight is not None:
+        weight = weight.astype(dtype, copy=False).reshape(1, -1)
+    return _LossArguments(rows, target, weight, label_smoothing, input.shape, class_axis, input.dtype)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -124,25 +176,26 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """
     if is_probability_target(target):  # torch's nll_loss has no probability targets either
         raise TypeError("`target` of `nll_loss` must hold integer class indices, got floats.")
-    input, class_axis, target, weight, _ = _read_loss_arguments(
-        input, target, weight, ignore_index, reduction
-    )
-    picked = np.take_along_axis(input, target.safe_index, class_axis).astype(wide_dtype(input.dtype))
+    args = _read_loss_arguments(input, target, weight, ignore_index, reduction)
+    target = args.target
+    picked = np.take_along_axis(args.rows, target.safe_index, 1).astype(wide_dtype(args.rows.dtype))
     with np.errstate(over="ignore", invalid="ignore"):
         losses = np.where(target.kept, -target.target_weight * picked, 0)
-    return _reduce(np.squeeze(losses, class_axis), reduction, target.target_weight, input.dtype)
+    losses = _from_rows(losses, args.input_shape, args.class_axis)
+    losses = np.squeeze(losses, args.class_axis)
+    return _reduce(losses, reduction, target.target_weight, args.out_dtype)
 
 
 # Work on blocks of about this many bytes: each block's shift, exp and sum then run in the CPU
 # cache, so the logits are read from memory once instead of once per pass.
 _BLOCK_BYTES = 1 << 20
 
-# Below this largest logit, e^x cannot overflow even summed over ~1e12 classes.
+# Below this largest logit, e^z cannot overflow even summed over ~1e12 classes.
 _EXP_SAFE_TOP = {np.dtype(np.float32): 60.0, np.dtype(np.float64): 600.0}
 
 
 def _tail_sum_shifted(logits, top_index, top_logit, block):
-    """tau = sum over all but the top entry of e^(x - m): the safe route, one subtraction pass."""
+    """tau = sum over all but the top entry of e^(z - m): the safe route, one subtraction pass."""
     with np.errstate(over="ignore", invalid="ignore"):  # see softmax._normaliser
         np.subtract(logits, top_logit, out=block)
         np.exp(block, out=block)
@@ -151,66 +204,99 @@ def _tail_sum_shifted(logits, top_index, top_logit, block):
 
 
 def _tail_sum(logits, top_index, top_logit, block):
-    """tau = sum over all but the top entry of e^(x - m), with `block` as scratch space.
+    """tau = sum over all but the top entry of e^(z - m), with `block` as scratch space.
 
-    Fast route: e^(x - m) = e^x e^-m, which skips the subtraction pass. It is exact where
-    0 <= m <= _EXP_SAFE_TOP: e^x cannot overflow, and with m >= 0 a term e^x only underflows
-    where e^(x - m) underflows too, so nothing that counts is lost. Rows outside that range
-    (rare in practice) are redone on the safe route.
+    Fast route: e^(z - m) = e^z e^-m, which skips the subtraction pass. It is safe where
+    0 <= m <= _EXP_SAFE_TOP: e^z cannot overflow, and with m >= 0 a term e^z only underflows
+    where e^(z - m) underflows too. Rows outside that range (rare in practice) are redone on the
+    safe route, and rows whose tau is tiny in the extended dtype (`refine_tiny_tail`).
     """
     safe_top = _EXP_SAFE_TOP.get(logits.dtype)
     if safe_top is None:
-        return _tail_sum_shifted(logits, top_index, top_logit, block)
-    with np.errstate(over="ignore", invalid="ignore"):
-        np.exp(logits, out=block)
-        np.put_along_axis(block, top_index, 0, 1)
-        tail = block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
-    unsafe = ~((top_logit >= 0) & (top_logit <= safe_top))  # NaN counts as unsafe
-    if unsafe.any():
-        rows = np.flatnonzero(unsafe.reshape(unsafe.shape[0], -1).any(axis=1))
-        tail[rows] = _tail_sum_shifted(
-            logits[rows], top_index[rows], top_logit[rows], block[: rows.size]
-        )
-    return tail
+        tail = _tail_sum_shifted(logits, top_index, top_logit, block)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.exp(logits, out=block)
+            np.put_along_axis(block, top_index, 0, 1)
+            tail = block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
+        unsafe = ~((top_logit[:, 0] >= 0) & (top_logit[:, 0] <= safe_top))  # NaN counts as unsafe
+        if unsafe.any():
+            rows = np.flatnonzero(unsafe)
+            tail[rows] = _tail_sum_shifted(
+                logits[rows], top_index[rows], top_logit[rows], block[: rows.size]
+            )
+    return refine_tiny_tail(tail, logits, top_index, top_logit)
 
 
-def _neg_log_prob_of_target(input, class_axis, safe_index):
-    """-log softmax(input)[target] per sample (class axis kept, length 1), block by block.
+def _neg_log_prob_of_target(rows, safe_index):
+    """-log p_t per sample of the (M, C) logits `rows`, as an (M, 1) array, block by block.
 
-    Per sample this is log1p(tau) - (x_y - max x), two non-negative terms: no cancellation.
+    Per sample this is log1p(tau) - (z_t - max z), two non-negative terms: no cancellation.
+    Held in float64 (or the compute dtype if wider); promoted to the extended dtype when a block
+    has a tiny tau or an overflowing z_t - max z.
     """
-    if class_axis == 0:  # a single sample of shape (C,): treat as a batch of one
-        return _neg_log_prob_of_target(input[None], 1, safe_index[None])[0]
-    result = np.empty(safe_index.shape, dtype=wide_dtype(input.dtype))
-    rows_per_block = max(1, _BLOCK_BYTES // max(1, input[:1].nbytes))
-    scratch = np.empty((min(rows_per_block, input.shape[0]),) + input.shape[1:], dtype=input.dtype)
-    for start in range(0, input.shape[0], rows_per_block):
-        rows = slice(start, start + rows_per_block)
-        logits = input[rows]
+    result = np.empty(safe_index.shape, dtype=wide_dtype(rows.dtype))
+    extended = extended_dtype(result.dtype)
+    rows_per_block = max(1, _BLOCK_BYTES // max(1, rows[:1].nbytes))
+    scratch = np.empty((min(rows_per_block, rows.shape[0]), rows.shape[1]), dtype=rows.dtype)
+    for start in range(0, rows.shape[0], rows_per_block):
+        block = slice(start, start + rows_per_block)
+        logits = rows[block]
         top_index = np.expand_dims(np.argmax(logits, axis=1), 1)
         top_logit = np.take_along_axis(logits, top_index, 1)
         tail = _tail_sum(logits, top_index, top_logit, scratch[: logits.shape[0]])
-        # In the wide dtype, so that x_y - m cannot overflow for float32 logits.
-        target_logit = np.take_along_axis(logits, safe_index[rows], 1).astype(result.dtype)
+        target_logit = np.take_along_axis(logits, safe_index[block], 1)
+        # In the wide dtype, so that z_t - m cannot overflow for float32 logits.
         with np.errstate(over="ignore", invalid="ignore"):
-            target_shifted = target_logit - top_logit.astype(result.dtype)
-            result[rows] = np.log1p(tail) - target_shifted
+            target_shifted = target_logit.astype(result.dtype) - top_logit.astype(result.dtype)
+        if extended != result.dtype and np.any(np.isinf(target_shifted) & np.isfinite(target_logit)
+                                               & np.isfinite(top_logit)):
+            target_shifted = target_logit.astype(extended) - top_logit.astype(extended)
+        wider = np.result_type(tail, target_shifted)
+        if wider != result.dtype:
+            result = result.astype(wider)
+        with np.errstate(over="ignore", invalid="ignore"):
+            result[block] = np.log1p(tail) - target_shifted
     return result
 
 
-def _class_target_losses(input, class_axis, target, weight, label_smoothing):
-    """Per-sample cross-entropy for class-index targets (class axis kept, length 1)."""
-    neg_log_prob_target = _neg_log_prob_of_target(input, class_axis, target.safe_index)
-    with np.errstate(invalid="ignore"):
-        losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
-    if label_smoothing == 0.0:
-        return losses
-    neg_log_probs = -np.asarray(log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis))
-    with np.errstate(over="ignore", invalid="ignore"):
-        weighted = neg_log_probs if weight is None else weight * neg_log_probs
-        smooth = np.where(target.kept, weighted.sum(axis=class_axis, keepdims=True), 0)
-    n_classes = input.shape[class_axis]
-    return (1 - label_smoothing) * losses + (label_smoothing / n_classes) * smooth
+def _neg_log_probs(rows):
+    """-log p_c for every entry of the (M, C) logits `rows`, in float64 or wider.
+
+    Redone in the extended dtype when z_c - max z overflows for finite logits (gaps beyond
+    the largest float); tiny normalisers are refined by `_normaliser` itself.
+    """
+    logits = rows.astype(wide_dtype(rows.dtype), copy=False)
+    parts = _normaliser(logits, 1)
+    extended = extended_dtype(logits.dtype)
+    if extended != logits.dtype and np.any(np.isinf(parts.shifted) & np.isfinite(logits)
+                                           & np.isfinite(parts.top_logit)):
+        parts = _normaliser(logits.astype(extended), 1)
+    return np.log1p(parts.tail) - parts.shifted
+
+
+def _times(coefficient, value):
+    """coefficient * value, with 0 * inf and 0 * NaN taken as 0 (a term that does not count)."""
+    with np.errstate(invalid="ignore", over="ignore"):  # overflow: the true value is beyond range
+        return np.where(coefficient == 0, 0, coefficient * value)
+
+
+def _class_target_losses(args):
+    """Per-sample cross-entropy for class-index targets, shape (M, 1)."""
+    target, label_smoothing = args.target, args.label_smoothing
+    losses = 0
+    if label_smoothing < 1.0:
+        neg_log_prob_target = _neg_log_prob_of_target(args.rows, target.safe_index)
+        with np.errstate(invalid="ignore", over="ignore"):
+            losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
+        if label_smoothing == 0.0:
+            return losses
+        losses = (1 - label_smoothing) * losses
+    neg_log_probs = _neg_log_probs(args.rows)
+    weighted = neg_log_probs if args.weight is None else _times(args.weight, neg_log_probs)
+    with np.errstate(invalid="ignore", over="ignore"):
+        smooth = np.where(target.kept, weighted.sum(axis=1, keepdims=True), 0)
+        return losses + (label_smoothing / args.rows.shape[1]) * smooth
 
 
 def _smoothed_probabilities(target, label_smoothing, n_classes):
@@ -220,16 +306,27 @@ def _smoothed_probabilities(target, label_smoothing, n_classes):
 
 
 def _probability_target_coefficients(target, weight, label_smoothing, n_classes):
-    """a_c = w_c * t'_c, the weight of log p_c in the loss of a probability target."""
+    """a_c = w_c y'_c, the weight of -log p_c in the loss of a probability target."""
     smoothed = _smoothed_probabilities(target, label_smoothing, n_classes)
     return smoothed if weight is None else smoothed * weight
 
 
-def _mean_denominator(input, class_axis, target):
+def _probability_target_losses(args):
+    """Per-sample cross-entropy for class-probability targets, shape (M, 1)."""
+    n_classes = args.rows.shape[1]
+    coefficients = _probability_target_coefficients(args.target, args.weight, args.label_smoothing,
+                                                    n_classes)
+    # 0 log 0 = 0: a class the target never names adds nothing, even at a -inf logit.
+    terms = _times(coefficients, _neg_log_probs(args.rows))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return terms.sum(axis=1, keepdims=True)
+
+
+def _mean_denominator(args):
     """What torch's 'mean' divides by: summed target weights, or the number of samples."""
-    if hasattr(target, "target_weight"):
-        return target.target_weight
-    return np.float64(input.size // max(input.shape[class_axis], 1) if input.size else 0)
+    if isinstance(args.target, ClassTargets):
+        return args.target.target_weight
+    return np.float64(args.rows.shape[0])
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -316,24 +413,15 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     >>> print(float(cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))))
     4.248354255291589e-18
     """
-    input, class_axis, target, weight, label_smoothing = _read_loss_arguments(
-        input, target, weight, ignore_index, reduction, label_smoothing
-    )
-    if input.size == 0:
-        losses = np.zeros(np.delete(input.shape, class_axis), dtype=input.dtype)
-        return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
-    if isinstance(target, np.ndarray):  # probabilities; class indices come as ClassTargets
-        log_probs = log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis)
-        n_classes = input.shape[class_axis]
-        coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
-        # 0 log 0 = 0: a class the target never names adds nothing, even at a -inf logit.
-        with np.errstate(over="ignore", invalid="ignore"):
-            terms = np.where(coefficients == 0, 0, coefficients * log_probs)
-            losses = -terms.sum(axis=class_axis, keepdims=True)
+    args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
+    if args.rows.size == 0:
+        losses = np.zeros(args.rows.shape[:1] + (1,), dtype=args.rows.dtype)
+    elif isinstance(args.target, ClassTargets):
+        losses = _class_target_losses(args)
     else:
-        losses = _class_target_losses(input, class_axis, target, weight, label_smoothing)
-    losses = np.squeeze(losses, class_axis)
-    return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
+        losses = _probability_target_losses(args)
+    losses = np.squeeze(_from_rows(losses, args.input_shape, args.class_axis), args.class_axis)
+    return _reduce(losses, reduction, _mean_denominator(args), args.out_dtype)
 
 
 def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -389,34 +477,55 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
     >>> print((softmax(logits) - np.array([[1.0, 0.0, 0.0]])).round(6))
     [[-0.340999  0.242433  0.098566]]
     """
-    input, class_axis, target, weight, label_smoothing = _read_loss_arguments(
-        input, target, weight, ignore_index, reduction, label_smoothing
-    )
-    if input.size == 0:
-        return np.zeros_like(input)
-    parts = _normaliser(input, class_axis)
-    probs = parts.exp_shifted / (1 + parts.tail)
-    n_classes = input.shape[class_axis]
-    with np.errstate(invalid="ignore"):
-        if isinstance(target, np.ndarray):  # probabilities; class indices come as ClassTargets
-            coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
-            grad = probs * coefficients.sum(axis=class_axis, keepdims=True) - coefficients
-        else:
-            grad = target.target_weight * probs
-            # p_y - 1 = expm1(log p_y), exact even when p_y rounds to 1.
-            log_prob_target = np.take_along_axis(parts.shifted, target.safe_index, class_axis) - np.log1p(parts.tail)
-            np.put_along_axis(grad, target.safe_index, target.target_weight * np.expm1(log_prob_target), class_axis)
-            if label_smoothing:
-                class_weight = weight if weight is not None else read_weight(
-                    np.ones(n_classes, input.dtype), input, class_axis
-                )
-                smooth_grad = probs * class_weight.sum() - class_weight
-                grad = (1 - label_smoothing) * grad + (label_smoothing / n_classes) * np.where(
-                    target.kept, smooth_grad, 0
-                )
+    args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
+    if args.rows.size == 0:
+        return np.zeros(args.input_shape, dtype=args.out_dtype)
+    scale = 1.0
     if reduction == "mean":
-        denominator = np.sum(_mean_denominator(input, class_axis, target), dtype=np.float64)
+        denominator = np.sum(_mean_denominator(args), dtype=np.float64)
         # All targets ignored: the loss is NaN but nothing depends on the input (torch: zeros).
         if denominator != 0:
-            grad = grad / denominator
-    return grad.astype(input.dtype, copy=False)
+            scale = 1.0 / denominator
+    grad = _gradient_rows(args, args.rows, scale)
+    # A probability scaled up after it was formed: p_c below the smallest normal number keeps
+    # few bits, which a factor above 1 (a weight, or a mean over small weights) brings back.
+    largest = 1.0 if args.weight is None else float(np.max(np.abs(args.weight)))
+    extended = extended_dtype(args.rows.dtype)
+    if largest * scale > 1 and extended != args.rows.dtype:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            gaps = args.rows - args.rows.max(axis=1, keepdims=True)
+            tiny = np.any(np.isfinite(gaps) & (gaps < np.log(tiny_threshold(args.rows.dtype))))
+        if tiny:
+            grad = _gradient_rows(args, args.rows.astype(extended), scale)
+    with np.errstate(over="ignore"):
+        grad = grad.astype(args.out_dtype)
+    return _from_rows(grad, args.input_shape, args.class_axis)
+
+
+def _gradient_rows(args, rows, scale):
+    """The gradient of the loss for the (M, C) logits `rows`, times `scale`, in their dtype."""
+    target, label_smoothing = args.target, args.label_smoothing
+    n_classes = rows.shape[1]
+    parts = _normaliser(rows, 1)
+    probs = parts.exp_shifted / (1 + parts.tail)
+    weight = None if args.weight is None else args.weight.astype(rows.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if not isinstance(target, ClassTargets):
+            coefficients = _probability_target_coefficients(
+                target.astype(rows.dtype), weight, label_smoothing, n_classes)
+            grad = probs * coefficients.sum(axis=1, keepdims=True) - coefficients
+            return (grad * scale).astype(rows.dtype, copy=False)
+        target_weight = target.target_weight.astype(rows.dtype)
+        grad = target_weight * probs
+        # p_t - 1 = expm1(log p_t), full precision even where p_t rounds to 1.
+        log_prob_target = (np.take_along_axis(parts.shifted, target.safe_index, 1)
+                           - np.log1p(parts.tail))
+        np.put_along_axis(grad, target.safe_index, target_weight * np.expm1(log_prob_target), 1)
+        if label_smoothing:
+            class_weight = np.ones((1, n_classes), rows.dtype) if weight is None else weight
+            smooth_grad = probs * class_weight.sum() - class_weight
+            grad = (label_smoothing / n_classes) * smooth_grad + (
+                (1 - label_smoothing) * grad if label_smoothing < 1 else 0)
+        # An ignored sample does not enter the loss: zeros, even where its logits are NaN.
+        grad = np.where(target.kept, grad * scale, 0)
+    return grad.astype(rows.dtype, copy=False)

@@ -17,7 +17,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_axis, check_positive_scalar
+from xentdoc._validation import (
+    as_float_array,
+    check_axis,
+    check_positive_scalar,
+    compute_dtype,
+    extended_dtype,
+    tiny_threshold,
+)
 from xentdoc.sigmoid import _scalar_if_0d
 
 
@@ -25,10 +32,10 @@ class _Normaliser(NamedTuple):
     """Pieces of the log-normaliser along one axis (shapes keep that axis, length 1 for reductions)."""
 
     top_index: np.ndarray  # index k of a maximum along the axis
-    top_logit: np.ndarray  # m = x[k]
-    shifted: np.ndarray  # s = (x - m) / temperature, every entry <= 0
+    top_logit: np.ndarray  # m = z[k]
+    shifted: np.ndarray  # s = (z - m) / temperature, every entry <= 0
     exp_shifted: np.ndarray  # e^s
-    tail: np.ndarray  # tau = sum of e^s over all entries but k
+    tail: np.ndarray  # tau = sum of e^s over all entries but k (in the extended dtype if tiny)
 
 
 def poison_tail(tail: np.ndarray, top_logit: np.ndarray) -> np.ndarray:
@@ -36,30 +43,84 @@ def poison_tail(tail: np.ndarray, top_logit: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(top_logit) | (top_logit == np.inf), np.nan, tail)
 
 
+def _tail_of_shifted(shifted: np.ndarray, top_index: np.ndarray) -> np.ndarray:
+    """tau along the last axis of `shifted` (C-contiguous there, so NumPy sums pairwise)."""
+    exp_shifted = np.exp(shifted)
+    np.put_along_axis(exp_shifted, top_index, 0, -1)
+    return exp_shifted.sum(axis=-1, keepdims=True)
+
+
+def refine_tiny_tail(tail, rows_logits, top_index, top_logit, temperature=1.0):
+    """Redo, in the extended dtype, every row whose tau is so small that its terms are subnormal.
+
+    A subnormal e^s keeps only a few significant bits; summed (or scaled up by a weight) those
+    lost bits become the leading ones. `rows_logits` has the classes on its last axis and the
+    rows of `tail` before it. Returns `tail`, promoted to the extended dtype when a row was redone.
+    """
+    dtype = rows_logits.dtype
+    wide = extended_dtype(dtype)
+    tiny = (tail > 0) & (tail < tiny_threshold(dtype))
+    if wide == dtype or not tiny.any():
+        return tail
+    n_classes = rows_logits.shape[-1]
+    rows = np.flatnonzero(tiny)
+    logits = rows_logits.reshape(-1, n_classes)[rows]
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = logits.astype(wide) - top_logit.reshape(-1, 1)[rows].astype(wide)
+        if temperature != 1.0:
+            shifted /= temperature
+    tail = tail.astype(wide)
+    tail.reshape(-1, 1)[rows] = _tail_of_shifted(shifted, top_index.reshape(-1, 1)[rows])
+    return tail
+
+
 def _normaliser(x: np.ndarray, axis: int, temperature: float = 1.0) -> _Normaliser:
-    """Decompose `x` along `axis` as described in the module docstring."""
-    top_index = np.expand_dims(np.argmax(x, axis=axis), axis)
-    top_logit = np.take_along_axis(x, top_index, axis)
+    """Decompose `x` along `axis` as described in the module docstring.
+
+    The work runs with `axis` moved last and the temporaries C-contiguous, so that every sum is
+    NumPy's pairwise sum (along any other axis NumPy adds sequentially); the pieces are returned
+    with `axis` back in place (as views).
+    """
+    moved = np.moveaxis(x, axis, -1)
+    top_index = np.expand_dims(np.argmax(moved, axis=-1), -1)
+    top_logit = np.take_along_axis(moved, top_index, -1)
     # Overflow of x - m (e.g. -1e308 - 1e308) means -inf, whose exponential is exactly 0;
     # inf - inf (an infinite maximum) is NaN and is dealt with by the callers.
     with np.errstate(over="ignore", invalid="ignore"):
-        shifted = x - top_logit
+        shifted = np.subtract(moved, top_logit, order="C")
         if temperature != 1.0:
             shifted /= temperature
         exp_shifted = np.exp(shifted)
-    top_exp = np.take_along_axis(exp_shifted, top_index, axis)
-    np.put_along_axis(exp_shifted, top_index, 0, axis)
-    tail = poison_tail(exp_shifted.sum(axis=axis, keepdims=True), top_logit)
-    np.put_along_axis(exp_shifted, top_index, top_exp, axis)
-    return _Normaliser(top_index, top_logit, shifted, exp_shifted, tail)
+    top_exp = np.take_along_axis(exp_shifted, top_index, -1)
+    np.put_along_axis(exp_shifted, top_index, 0, -1)
+    tail = exp_shifted.sum(axis=-1, keepdims=True)
+    np.put_along_axis(exp_shifted, top_index, top_exp, -1)
+    tail = poison_tail(refine_tiny_tail(tail, moved, top_index, top_logit, temperature), top_logit)
+    pieces = (top_index, top_logit, shifted, exp_shifted, tail)
+    return _Normaliser(*(np.moveaxis(piece, -1, axis) for piece in pieces))
 
 
 def _prepare(x, axis, temperature=1.0):
-    """Validate the common arguments; return (array, axis, temperature)."""
+    """Validate the common arguments; return (array in the compute dtype, axis, temperature,
+    output dtype, whether `x` was 0-d)."""
     x = as_float_array(x, "x")
-    axis = check_axis(axis, x.ndim)
+    scalar = x.ndim == 0
+    axis = check_axis(axis, max(x.ndim, 1))
     temperature = check_positive_scalar(temperature, "temperature")
-    return x, axis, temperature
+    out_dtype = x.dtype
+    x = x.astype(compute_dtype(x), copy=False)
+    if scalar:  # a 0-d input is one axis of length 1, as in torch and SciPy
+        x = x.reshape(1)
+    return x, axis, temperature, out_dtype, scalar
+
+
+def _finish(result: np.ndarray, out_dtype, scalar: bool):
+    """Round once to the output dtype; a 0-d input gives NumPy's scalar."""
+    with np.errstate(over="ignore"):  # beyond the output dtype's range: inf, as rounding says
+        result = np.asarray(result).astype(out_dtype, copy=False)
+    if scalar:
+        result = result.reshape(())
+    return _scalar_if_0d(result) if result.ndim == 0 else result
 
 
 def logsumexp(x, axis=-1, keepdims=False):
@@ -115,7 +176,7 @@ def logsumexp(x, axis=-1, keepdims=False):
     >>> print(logsumexp(np.array([[0.0, 0.0], [1.0, -np.inf]]), axis=1))
     [0.69314718 1.        ]
     """
-    x, axis, _ = _prepare(x, axis)
+    x, axis, _, out_dtype, scalar = _prepare(x, axis)
     if x.shape[axis] == 0:
         shape = list(x.shape)
         shape[axis] = 1
@@ -128,9 +189,9 @@ def logsumexp(x, axis=-1, keepdims=False):
                 parts.top_logit,
                 parts.top_logit + np.log1p(parts.tail),
             )
-    if not keepdims:
+    if not keepdims or scalar:
         result = np.squeeze(result, axis=axis)
-    return _scalar_if_0d(result)
+    return _finish(result, out_dtype, scalar)
 
 
 def log_softmax(x, axis=-1, temperature=1.0):
@@ -185,11 +246,11 @@ def log_softmax(x, axis=-1, temperature=1.0):
     >>> print(float(log_softmax(np.array([40.0, 0.0]))[0]))
     -4.248354255291589e-18
     """
-    x, axis, temperature = _prepare(x, axis, temperature)
+    x, axis, temperature, out_dtype, scalar = _prepare(x, axis, temperature)
     if x.shape[axis] == 0:
-        return x.copy()
+        return x.astype(out_dtype)
     parts = _normaliser(x, axis, temperature)
-    return parts.shifted - np.log1p(parts.tail)
+    return _finish(parts.shifted - np.log1p(parts.tail), out_dtype, scalar)
 
 
 def softmax(x, axis=-1, temperature=1.0):
@@ -247,9 +308,9 @@ def softmax(x, axis=-1, temperature=1.0):
     >>> print(softmax(x))
     [0.73105858 0.26894142]
     """
-    x, axis, temperature = _prepare(x, axis, temperature)
+    x, axis, temperature, out_dtype, scalar = _prepare(x, axis, temperature)
     if x.shape[axis] == 0:
-        return x.copy()
+        return x.astype(out_dtype)
     parts = _normaliser(x, axis, temperature)
     # 1 + tau is the full sum: the top term is exactly e^0 = 1.
-    return parts.exp_shifted / (1 + parts.tail)
+    return _finish(parts.exp_shifted / (1 + parts.tail), out_dtype, scalar)

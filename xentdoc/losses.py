@@ -510,22 +510,50 @@ def _gradient_rows(args, rows, scale):
     probs = parts.exp_shifted / (1 + parts.tail)
     weight = None if args.weight is None else args.weight.astype(rows.dtype)
     with np.errstate(invalid="ignore", over="ignore"):
-        if not isinstance(target, ClassTargets):
-            coefficients = _probability_target_coefficients(
-                target.astype(rows.dtype), weight, label_smoothing, n_classes)
-            grad = probs * coefficients.sum(axis=1, keepdims=True) - coefficients
-            return (grad * scale).astype(rows.dtype, copy=False)
-        target_weight = target.target_weight.astype(rows.dtype)
-        grad = target_weight * probs
-        # p_t - 1 = expm1(log p_t), full precision even where p_t rounds to 1.
-        log_prob_target = (np.take_along_axis(parts.shifted, target.safe_index, 1)
-                           - np.log1p(parts.tail))
-        np.put_along_axis(grad, target.safe_index, target_weight * np.expm1(log_prob_target), 1)
-        if label_smoothing:
-            class_weight = np.ones((1, n_classes), rows.dtype) if weight is None else weight
-            smooth_grad = probs * class_weight.sum() - class_weight
-            grad = (label_smoothing / n_classes) * smooth_grad + (
-                (1 - label_smoothing) * grad if label_smoothing < 1 else 0)
-        # An ignored sample does not enter the loss: zeros, even where its logits are NaN.
-        grad = np.where(target.kept, grad * scale, 0)
+        if isinstance(target, ClassTargets) and label_smoothing == 0.0:
+            target_weight = target.target_weight.astype(rows.dtype)
+            grad = target_weight * probs
+            # p_t - 1 = expm1(log p_t), full precision even where p_t rounds to 1.
+            log_prob_target = (np.take_along_axis(parts.shifted, target.safe_index, 1)
+                               - np.log1p(parts.tail))
+            np.put_along_axis(grad, target.safe_index, target_weight * np.expm1(log_prob_target), 1)
+        else:
+            if isinstance(target, ClassTargets):
+                # a_c = (eps / C) w_c + (1 - eps) w_t [c = t]
+                class_weight = np.ones((1, n_classes), rows.dtype) if weight is None else weight
+                coefficients = np.broadcast_to((label_smoothing / n_classes) * class_weight,
+                                               rows.shape).copy()
+                if label_smoothing < 1.0:
+                    picked = np.take_along_axis(coefficients, target.safe_index, 1)
+                    np.put_along_axis(coefficients, target.safe_index, picked + (
+                        1 - label_smoothing) * target.target_weight.astype(rows.dtype), 1)
+            else:
+                coefficients = _probability_target_coefficients(
+                    target.astype(rows.dtype), weight, label_smoothing, n_classes)
+            grad = _coefficient_gradient(probs, parts, coefficients)
+        if isinstance(target, ClassTargets):
+            # An ignored sample does not enter the loss: zeros, even where its logits are NaN.
+            grad = np.where(target.kept, grad * scale, 0)
+        else:
+            grad = grad * scale
     return grad.astype(rows.dtype, copy=False)
+
+
+def _coefficient_gradient(probs, parts, coefficients):
+    """g_j = A p_j - a_j for the loss -sum_c a_c log p_c (A = sum_c a_c), row by row.
+
+    At the top entry p_k is within an ulp of 1 and A p_k - a_k would keep only the absolute
+    precision of 1; there it is formed as p_k (A - a_k) - a_k (1 - p_k), with
+    1 - p_k = tau / (1 + tau) and A - a_k summed without a_k: two terms that keep their bits.
+    """
+    total = coefficients.sum(axis=1, keepdims=True)
+    grad = probs * total - coefficients
+    top_index = parts.top_index
+    top_coefficient = np.take_along_axis(coefficients, top_index, 1)
+    others = coefficients.copy()
+    np.put_along_axis(others, top_index, 0, 1)
+    rest = others.sum(axis=1, keepdims=True)
+    top_prob = np.take_along_axis(probs, top_index, 1)
+    complement = parts.tail / (1 + parts.tail)
+    np.put_along_axis(grad, top_index, top_prob * rest - top_coefficient * complement, 1)
+    return grad

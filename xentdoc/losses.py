@@ -1,8 +1,29 @@
 r"""Classification losses with `torch.nn.functional` semantics: NLL, cross-entropy and its gradient.
 
 Shapes follow torch: the input is $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$ with the classes
-on axis 0 for a 1-D input and on axis 1 otherwise; a class-index target drops that axis, a
-class-probability target keeps the input's shape.
+on axis 0 for a 1-D input and on axis 1 otherwise; a class-index target $t_n$ drops that axis, a
+class-probability target $y_{n, c}$ keeps the input's shape. The logits are $z_{n, c}$ and the
+model's probabilities $p_n = \operatorname{softmax}(z_n)$.
+
+Rules shared by the three functions:
+
+- dtype: computed in the widest floating dtype among `input`, `weight` and a float `target`, at
+  least float32 (float16 arithmetic runs in float32); the result is in the dtype of `input`,
+  rounded once. No weight or target is rounded to the input's dtype before it is used.
+  Per-sample losses are held in float64 (or wider) and reduced there. Rows where the
+  normaliser $\tau$ is so small that its terms are subnormal, or where a gap
+  $z_{n, c} - \max_j z_{n, j}$ overflows, are redone in the next wider dtype (float64, or long
+  double for float64 where NumPy has a wider one; elsewhere such float64 rows stay in float64).
+  The classes are moved to the last axis first, so every sum is NumPy's pairwise sum.
+- NaN: a NaN logit (or a $+\infty$ one) makes its sample's loss and gradient row NaN, and so
+  the reduced loss; an ignored sample (`ignore_index`) contributes 0 to the loss and a zero
+  gradient row whatever its logits hold. No finite input raises a RuntimeWarning.
+- tolerance: tests/test_accuracy.py and tests/test_regressions_numerics.py compare every result
+  with mpmath at 60 digits on the exact binary values of all the arguments, in float16, float32
+  and float64, with mixed-dtype arguments and $(N, C, d_1, \dots)$ inputs, and check an error of
+  at most $2(\max(1, \kappa) + e)$ ulps of the result's dtype: $\kappa$ is the condition number
+  at that input, $e$ is 2 plus $\log_2$ of the number of summed samples for a reduction, 0
+  otherwise.
 """
 
 from __future__ import annotations
@@ -121,8 +142,10 @@ def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_s
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     r"""Negative log-likelihood loss: pick each sample's log-probability of its target and negate.
 
-    $$\ell_n = -w_{y_n}\, x_{n, y_n}, \qquad
-    \text{mean: } \frac{\sum_n \ell_n}{\sum_{n:\, y_n \ne \text{ignore}} w_{y_n}}$$
+    With `input` holding log-probabilities $\log p_{n, c}$ and class indices $t_n$,
+
+    $$\ell_n = -w_{t_n} \log p_{n, t_n}, \qquad
+    \text{mean: } \frac{\sum_n \ell_n}{\sum_{n:\, t_n \ne \text{ignore}} w_{t_n}}$$
 
     Parameters
     ----------
@@ -130,10 +153,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         Log-probabilities, shape $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$. `nll_loss` takes
         no softmax and no logarithm: pass the output of `log_softmax`.
     target : array_like of int
-        Class indices in $[0, C)$, shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$; entries equal to
-        `ignore_index` are skipped.
+        Class indices $t_n \in [0, C)$, shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$; entries
+        equal to `ignore_index` are skipped.
     weight : array_like, optional
-        One weight per class, shape $(C)$. Default: all ones.
+        One weight $w_c$ per class, shape $(C)$. Default: all ones.
     ignore_index : int, optional
         Target value that contributes neither to the loss nor to the mean's denominator.
         Default: -100, as in torch.
@@ -161,17 +184,18 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     targets (or an empty batch), which is $0/0$ = NaN. With weights, the mean is a weighted
     average, not the sum divided by $N$. A NaN at a picked entry gives NaN; a $-\infty$
     log-probability at the target gives $+\infty$, and a picked $+\infty$ gives $-\infty$.
+    The dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import log_softmax, nll_loss
-    >>> log_probs = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]))
-    >>> print(nll_loss(log_probs, np.array([0, 2])).round(6))
+    >>> log_p = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]))
+    >>> print(round(float(nll_loss(log_p, np.array([0, 2]))), 6))
     0.289909
-    >>> print(nll_loss(log_probs, np.array([0, 2]), reduction="none").round(6))
+    >>> print(np.round(nll_loss(log_p, np.array([0, 2]), reduction="none"), 6))
     [0.356675 0.223144]
-    >>> print(nll_loss(log_probs, np.array([0, -100])).round(6))
+    >>> print(round(float(nll_loss(log_p, np.array([0, -100]))), 6))
     0.356675
     """
     if is_probability_target(target):  # torch's nll_loss has no probability targets either
@@ -277,7 +301,7 @@ def _neg_log_probs(rows):
 
 def _times(coefficient, value):
     """coefficient * value, with 0 * inf and 0 * NaN taken as 0 (a term that does not count)."""
-    with np.errstate(invalid="ignore", over="ignore"):  # overflow: the true value is beyond range
+    with np.errstate(invalid="ignore", over="ignore"):  # overflow: the result is beyond the range
         return np.where(coefficient == 0, 0, coefficient * value)
 
 
@@ -332,26 +356,27 @@ def _mean_denominator(args):
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     r"""Cross-entropy loss between logits and targets: `log_softmax` followed by NLL.
 
-    For class-index targets $y_n$, with $\varepsilon$ = `label_smoothing` and $C$ classes,
+    For class-index targets $t_n$, with $\varepsilon$ = `label_smoothing` and $C$ classes,
 
-    $$\ell_n = (1 - \varepsilon)\, w_{y_n} \big(-\log p_{n, y_n}\big)
+    $$\ell_n = (1 - \varepsilon)\, w_{t_n} \big(-\log p_{n, t_n}\big)
       + \frac{\varepsilon}{C} \sum_{c} w_c \big(-\log p_{n, c}\big),
-      \qquad p_n = \operatorname{softmax}(x_n).$$
+      \qquad p_n = \operatorname{softmax}(z_n).$$
 
-    For class-probability targets $t_n$ (floats, the input's shape),
+    For class-probability targets $y_{n, c}$ (floats, the input's shape),
 
-    $$\ell_n = -\sum_c w_c\, t'_{n, c} \log p_{n, c}, \qquad
-      t' = (1 - \varepsilon)\, t + \varepsilon / C.$$
+    $$\ell_n = -\sum_c w_c\, y'_{n, c} \log p_{n, c}, \qquad
+      y' = (1 - \varepsilon)\, y + \varepsilon / C.$$
 
     Parameters
     ----------
     input : array_like
-        Logits (unnormalised scores), shape $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$.
+        Logits $z$ (unnormalised scores), shape $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$.
     target : array_like
-        Either integer class indices of shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$, or float
-        class probabilities of the input's shape (non-negative, summing to 1 over the classes).
+        Either integer class indices $t_n$ of shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$, or
+        float class probabilities $y$ of the input's shape (non-negative, summing to 1 over the
+        classes).
     weight : array_like, optional
-        One weight per class, shape $(C)$. Default: all ones.
+        One weight $w_c$ per class, shape $(C)$. Default: all ones.
     ignore_index : int, optional
         Class-index target value to skip (no loss, not counted by the mean). Default -100.
         Not used with probability targets.
@@ -377,21 +402,22 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     Notes
     -----
-    Reductions follow `torch.nn.functional.cross_entropy` exactly. For class-index targets
-    `'mean'` divides both terms by $\sum_{n \text{ kept}} w_{y_n}$, the summed weights of the
+    Reductions follow `torch.nn.functional.cross_entropy`. For class-index targets `'mean'`
+    divides both terms by $\sum_{n \text{ kept}} w_{t_n}$, the summed weights of the
     non-ignored targets (NaN when every target is ignored); the smoothing term carries every
     class's weight $w_c$ but shares that denominator. For probability targets `'mean'` divides
     by the number of samples $N d_1 \cdots d_k$, whatever the weights.
 
-    The per-sample loss is computed as $\operatorname{log1p}(\tau) - (x_y - \max x)$ with
+    The per-sample loss is computed as $\operatorname{log1p}(\tau) - (z_t - \max z)$ with
     $\tau$ the sum of the exponentials of all but the top shifted logit: two non-negative terms,
     so a confident and correct prediction keeps its tiny loss (about $4.25\times 10^{-18}$ for
     two classes 40 apart) where torch and SciPy return 0. The convention $0 \log 0 = 0$ holds:
-    a class with a $-\infty$ logit and zero target probability adds nothing (torch gives NaN).
-    A $+\infty$ or NaN logit gives a NaN loss for its sample. Per-sample losses of float32
-    inputs are held in float64, so a mean stays exact even when single losses exceed float32's
-    range; for float64 inputs a per-sample loss beyond about 1.8e308 (logit gaps that large) is
-    $+\infty$, and so is its reduction. No finite input raises a RuntimeWarning.
+    a class with a $-\infty$ logit and zero target probability (or zero weight) adds nothing
+    (torch gives NaN); with $\varepsilon = 1$ the class-index term is absent, not
+    $0 \cdot \infty$. A per-sample loss beyond the range of float64 (logit gaps near
+    $10^{308}$) is held in long double where NumPy has one, so a mean that is in range comes
+    out finite; a result beyond the range of the input's dtype is $+\infty$. The dtype, NaN and
+    tolerance rules are the module's.
 
     References
     ----------
@@ -402,16 +428,22 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     --------
     >>> import numpy as np
     >>> from xentdoc import cross_entropy
-    >>> logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
-    >>> print(cross_entropy(logits, np.array([0, 1])).round(6))
+    >>> z = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
+    >>> print(round(float(cross_entropy(z, np.array([0, 1]))), 6))
     0.31854
-    >>> print(cross_entropy(logits, np.array([0, 1]), label_smoothing=0.1).round(6))
+    >>> print(round(float(cross_entropy(z, np.array([0, 1]), label_smoothing=0.1)), 6))
     0.436873
 
     A confident, correct prediction has a tiny but non-zero loss:
 
-    >>> print(float(cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))))
-    4.248354255291589e-18
+    >>> print(f"{float(cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))):.6e}")
+    4.248354e-18
+
+    A float64 weight is not rounded to float16 first (1e5 is beyond float16's range):
+
+    >>> z16 = np.zeros((2, 2), np.float16)
+    >>> print(cross_entropy(z16, np.array([0, 1]), weight=np.array([1e5, 1.0])))
+    0.6934
     """
     args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
     if args.rows.size == 0:
@@ -425,20 +457,20 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
 
 def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    r"""Gradient of `cross_entropy` with respect to its `input` (the logits).
+    r"""Gradient of `cross_entropy` with respect to its `input` (the logits $z$).
 
-    For class-index targets without weights or smoothing, per sample,
+    For class-index targets $t_n$ without weights or smoothing, per sample,
 
-    $$\frac{\partial \ell_n}{\partial x_{n, j}} = p_{n, j} - [j = y_n], \qquad
-      p_n = \operatorname{softmax}(x_n),$$
+    $$\frac{\partial \ell_n}{\partial z_{n, j}} = p_{n, j} - [j = t_n], \qquad
+      p_n = \operatorname{softmax}(z_n),$$
 
     and in general (weights $w$, smoothing $\varepsilon$, $W = \sum_c w_c$)
 
-    $$\frac{\partial \ell_n}{\partial x_{n, j}} = (1 - \varepsilon)\, w_{y_n} (p_{n, j} - [j = y_n])
+    $$\frac{\partial \ell_n}{\partial z_{n, j}} = (1 - \varepsilon)\, w_{t_n} (p_{n, j} - [j = t_n])
       + \frac{\varepsilon}{C} \big(W p_{n, j} - w_j\big).$$
 
-    For probability targets, with $a_{n, c} = w_c t'_{n, c}$:
-    $\partial \ell_n / \partial x_{n, j} = p_{n, j} \sum_c a_{n, c} - a_{n, j}$.
+    For probability targets, with $a_{n, c} = w_c y'_{n, c}$ and $A_n = \sum_c a_{n, c}$:
+    $\partial \ell_n / \partial z_{n, j} = A_n p_{n, j} - a_{n, j}$.
 
     Parameters
     ----------
@@ -451,7 +483,8 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
         The gradient, same shape and floating dtype as `input`. For `'mean'` and `'sum'` it is
         the gradient of the scalar loss; for `'none'` it is the gradient of the sum of the
         per-sample losses, whose entry for sample $n$ is the gradient of $\ell_n$ alone.
-        Ignored samples get zero gradient.
+        Ignored samples get a zero gradient row, even when their logits are NaN or all
+        $-\infty$.
 
     Raises
     ------
@@ -460,22 +493,28 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
 
     Notes
     -----
-    The entry at the target, $p_{y} - 1$, is computed as
-    $\operatorname{expm1}(\log p_y)$ so that it keeps full precision when $p_y$ is close to 1.
+    The entry at the target, $p_t - 1$, is computed as $\operatorname{expm1}(\log p_t)$, and
+    at the top class $A p_k - a_k$ as $p_k (A - a_k) - a_k (1 - p_k)$ with
+    $1 - p_k = \tau / (1 + \tau)$, so that both keep their digits when $p$ is close to 1.
     Matches the gradient that `torch.autograd` computes for `torch.nn.functional.cross_entropy`.
-    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch. A
-    sample with a NaN or $+\infty$ logit gets a NaN gradient; $-\infty$ logits are fine (their
-    probability, and so their gradient entry apart from the target term, is 0).
+    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch.
+    $-\infty$ logits are fine (their probability, and so their gradient entry apart from the
+    target term, is 0). Where a weight above 1 (or a mean over small weights) scales up a
+    probability below the smallest normal number, the rows are redone in the next wider
+    dtype. The dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import cross_entropy_grad, softmax
-    >>> logits = np.array([[2.0, 1.0, 0.1]])
-    >>> print(cross_entropy_grad(logits, np.array([0])).round(6))
+    >>> z = np.array([[2.0, 1.0, 0.1]])
+    >>> print(np.round(cross_entropy_grad(z, np.array([0])), 6))
     [[-0.340999  0.242433  0.098566]]
-    >>> print((softmax(logits) - np.array([[1.0, 0.0, 0.0]])).round(6))
+    >>> print(np.round(softmax(z) - np.array([[1.0, 0.0, 0.0]]), 6))
     [[-0.340999  0.242433  0.098566]]
+    >>> print(cross_entropy_grad(np.array([[np.nan, 0.0], [1.0, 2.0]]), np.array([-100, 0])).round(6))
+    [[ 0.        0.      ]
+     [-0.731059  0.731059]]
     """
     args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
     if args.rows.size == 0:

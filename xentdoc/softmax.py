@@ -1,14 +1,28 @@
 r"""Softmax, log-softmax and log-sum-exp along one axis, stable and precise.
 
-All three rest on one decomposition of the logits $x$ along the axis. With $m = \max_j x_j$
-reached at index $k$ and the shifted logits $s_j = x_j - m \le 0$,
+All three rest on one decomposition of the logits $z$ along the axis. With $m = \max_j z_j$
+reached at index $k$ and the shifted logits $s_j = z_j - m \le 0$,
 
-$$\sum_j e^{x_j} = e^{m}\,(1 + \tau), \qquad \tau = \sum_{j \ne k} e^{s_j},$$
+$$\sum_j e^{z_j} = e^{m}\,(1 + \tau), \qquad \tau = \sum_{j \ne k} e^{s_j},$$
 
-so $\operatorname{logsumexp}(x) = m + \operatorname{log1p}(\tau)$. Summing the tail $\tau$
-without the top entry's $e^0 = 1$ is what keeps tiny results exact: for two classes 40 apart,
+so $\operatorname{logsumexp}(z) = m + \operatorname{log1p}(\tau)$. Summing the tail $\tau$
+without the top entry's $e^0 = 1$ keeps tiny results: for two classes 40 apart,
 $\tau = e^{-40}$ and $\log(1 + \tau)$ is $4.25\times 10^{-18}$, where $\log(\sum_j e^{s_j})$
 would round $1 + \tau$ to 1 and return 0.
+
+Rules shared by the three functions:
+
+- dtype: the arithmetic runs in the dtype of `x`, at least float32 (float16 input is computed
+  in float32: NumPy's float16 sums overflow at 65504); the result is rounded once to the dtype
+  of `x`. The sum of $\tau$ runs with the axis moved last, so it is NumPy's pairwise sum along
+  any axis. Where $\tau$ is so small that its terms are subnormal, that row's $\tau$ is redone in
+  the next wider dtype (float64, or long double for float64 where NumPy has a wider one).
+- NaN: a NaN anywhere along the axis gives NaN along that axis (a single number for
+  `logsumexp`).
+- tolerance: tests/test_accuracy.py compares every result, in float16, float32 and float64,
+  along any axis, with mpmath at 60 digits on the exact binary values of the input, and checks
+  an error of at most $2\max(1, \kappa)$ ulps of the result's dtype, $\kappa$ being the
+  condition number of the problem at that input (computed in mpmath too).
 """
 
 from __future__ import annotations
@@ -126,14 +140,16 @@ def _finish(result: np.ndarray, out_dtype, scalar: bool):
 def logsumexp(x, axis=-1, keepdims=False):
     r"""Logarithm of the sum of exponentials along an axis, without overflow or underflow.
 
-    $$\operatorname{logsumexp}(x) = \log \sum_j e^{x_j} = m + \log\Big(1 + \sum_{j \ne k} e^{x_j - m}\Big)$$
+    $$\operatorname{logsumexp}(z) = \log \sum_j e^{z_j} = m + \operatorname{log1p}\Big(\sum_{j \ne k} e^{z_j - m}\Big)$$
 
-    where $m = x_k$ is the largest entry.
+    where $m = z_k$ is the largest entry.
 
     Parameters
     ----------
     x : array_like
-        Real numbers, at least one dimension. Integers are promoted to float64.
+        Real numbers $z$. Integers are promoted to float64. A 0-d input is an axis of length
+        one: its log-sum-exp is the value itself (as `torch.logsumexp` and
+        `scipy.special.logsumexp`).
     axis : int, optional
         Axis to reduce. Default: the last.
     keepdims : bool, optional
@@ -149,14 +165,16 @@ def logsumexp(x, axis=-1, keepdims=False):
     TypeError
         If `x` is not real-valued or `axis` is not an integer.
     ValueError
-        If `x` is a scalar or `axis` is out of range.
+        If `axis` is out of range.
 
     Notes
     -----
     Factoring out the maximum keeps every exponential in $(0, 1]$, so no finite input
-    overflows; summing all but the top term and applying `log1p` keeps results close to
-    $m$ exact to the last bit. Special values: an axis of all $-\infty$ (or of length 0)
-    gives $-\infty$; any $+\infty$ gives $+\infty$; any NaN gives NaN (as `torch.logsumexp`).
+    overflows, and no finite input raises a RuntimeWarning; summing all but the top term and
+    applying `log1p` keeps results close to $m$ within a few ulps (see the module's tolerance
+    rule). Special values: an axis of all $-\infty$ (or of length 0) gives $-\infty$; any
+    $+\infty$ gives $+\infty$; any NaN gives NaN (as `torch.logsumexp`). The dtype, NaN and
+    tolerance rules are the module's.
 
     References
     ----------
@@ -167,14 +185,16 @@ def logsumexp(x, axis=-1, keepdims=False):
     --------
     >>> import numpy as np
     >>> from xentdoc import logsumexp
-    >>> x = np.array([1000.0, 1000.0])
+    >>> z = np.array([1000.0, 1000.0])
     >>> with np.errstate(over="ignore"):
-    ...     print(np.log(np.sum(np.exp(x))))
+    ...     print(np.log(np.sum(np.exp(z))))
     inf
-    >>> print(float(logsumexp(x)))
-    1000.6931471805599
-    >>> print(logsumexp(np.array([[0.0, 0.0], [1.0, -np.inf]]), axis=1))
-    [0.69314718 1.        ]
+    >>> print(round(float(logsumexp(z)), 10))
+    1000.6931471806
+    >>> print(np.round(logsumexp(np.array([[0.0, 0.0], [1.0, -np.inf]]), axis=1), 6))
+    [0.693147 1.      ]
+    >>> print(float(logsumexp(np.float16(3.5))), logsumexp(np.zeros(70000, np.float16)))
+    3.5 11.16
     """
     x, axis, _, out_dtype, scalar = _prepare(x, axis)
     if x.shape[axis] == 0:
@@ -197,15 +217,16 @@ def logsumexp(x, axis=-1, keepdims=False):
 def log_softmax(x, axis=-1, temperature=1.0):
     r"""Logarithm of the softmax, computed without forming the softmax.
 
-    $$\log\operatorname{softmax}(x)_i = \frac{x_i}{T} - \operatorname{logsumexp}\Big(\frac{x}{T}\Big)
+    $$\log p_i = \log\operatorname{softmax}(z)_i = \frac{z_i}{T} - \operatorname{logsumexp}\Big(\frac{z}{T}\Big)
     = s_i - \operatorname{log1p}(\tau)$$
 
-    with $s = (x - \max x)/T$ and $\tau = \sum_{j \ne k} e^{s_j}$ over all but the top entry.
+    with $s = (z - \max z)/T$ and $\tau = \sum_{j \ne k} e^{s_j}$ over all but the top entry.
 
     Parameters
     ----------
     x : array_like
-        Logits, at least one dimension. Integers are promoted to float64.
+        Logits $z$. Integers are promoted to float64. A 0-d input is an axis of length one,
+        whose log-probability is 0 (as torch and SciPy).
     axis : int, optional
         Axis along which the softmax normalises. Default: the last.
     temperature : float, optional
@@ -213,7 +234,7 @@ def log_softmax(x, axis=-1, temperature=1.0):
 
     Returns
     -------
-    ndarray
+    ndarray or scalar
         Log-probabilities ($\le 0$), same shape and floating dtype as `x`.
 
     Raises
@@ -221,30 +242,30 @@ def log_softmax(x, axis=-1, temperature=1.0):
     TypeError
         If `x` is not real-valued or `axis` is not an integer.
     ValueError
-        If `x` is a scalar, `axis` is out of range, or `temperature` is not a positive finite
-        number.
+        If `axis` is out of range, or `temperature` is not a positive finite number.
 
     Notes
     -----
-    `np.log(softmax(x))` returns $-\infty$ as soon as a probability underflows, and 0 for a
+    `np.log(softmax(z))` returns $-\infty$ as soon as a probability underflows, and 0 for a
     top probability that rounds to 1. Here the top entry is $-\operatorname{log1p}(\tau)$,
-    exact even when $\tau \approx 10^{-18}$, where `torch.log_softmax` and
+    which keeps its value even when $\tau \approx 10^{-18}$, where `torch.log_softmax` and
     `scipy.special.log_softmax` return exactly 0. Special values follow torch: an axis with a
     $+\infty$, with a NaN, or made only of $-\infty$ gives NaN along that axis; single
-    $-\infty$ entries give $-\infty$ for those entries.
+    $-\infty$ entries give $-\infty$ for those entries. No finite input raises a
+    RuntimeWarning. The dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import log_softmax, softmax
-    >>> x = np.array([1000.0, 1.0])
+    >>> z = np.array([1000.0, 1.0])
     >>> with np.errstate(divide="ignore"):
-    ...     print(np.log(softmax(x)))
+    ...     print(np.log(softmax(z)))
     [   0. -inf]
-    >>> print(log_softmax(x))
+    >>> print(log_softmax(z))
     [   0. -999.]
-    >>> print(float(log_softmax(np.array([40.0, 0.0]))[0]))
-    -4.248354255291589e-18
+    >>> print(f"{float(log_softmax(np.array([40.0, 0.0]))[0]):.6e}")
+    -4.248354e-18
     """
     x, axis, temperature, out_dtype, scalar = _prepare(x, axis, temperature)
     if x.shape[axis] == 0:
@@ -256,12 +277,13 @@ def log_softmax(x, axis=-1, temperature=1.0):
 def softmax(x, axis=-1, temperature=1.0):
     r"""Softmax: turn logits into probabilities that are positive and sum to one.
 
-    $$\operatorname{softmax}(x)_i = \frac{e^{x_i / T}}{\sum_j e^{x_j / T}}$$
+    $$p_i = \operatorname{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}$$
 
     Parameters
     ----------
     x : array_like
-        Logits, at least one dimension. Integers are promoted to float64.
+        Logits $z$. Integers are promoted to float64. A 0-d input is an axis of length one,
+        whose probability is 1 (as torch and SciPy).
     axis : int, optional
         Axis along which the probabilities sum to one. Default: the last.
     temperature : float, optional
@@ -270,7 +292,7 @@ def softmax(x, axis=-1, temperature=1.0):
 
     Returns
     -------
-    ndarray
+    ndarray or scalar
         Probabilities in $[0, 1]$, same shape and floating dtype as `x`.
 
     Raises
@@ -278,35 +300,40 @@ def softmax(x, axis=-1, temperature=1.0):
     TypeError
         If `x` is not real-valued or `axis` is not an integer.
     ValueError
-        If `x` is a scalar, `axis` is out of range, or `temperature` is not a positive finite
-        number.
+        If `axis` is out of range, or `temperature` is not a positive finite number.
 
     Notes
     -----
     Adding a constant $c$ to every logit multiplies numerator and denominator by $e^{c/T}$,
-    so the result is unchanged; the computation uses $c = -\max_j x_j$, which puts every
-    exponent in $(-\infty, 0]$: nothing overflows and the largest term is exactly 1. Each
-    probability then has a relative error of a few ulps. With two classes,
+    so the result is unchanged; the computation uses $c = -\max_j z_j$, which puts every
+    exponent in $(-\infty, 0]$: nothing overflows, no finite input raises a RuntimeWarning, and
+    the largest term is $e^0 = 1$. With two classes,
     $\operatorname{softmax}([a, b])_0 = \sigma(a - b)$. Special values follow torch: an axis
-    with a $+\infty$, with a NaN, or made only of $-\infty$ gives NaN along that axis.
+    with a $+\infty$, with a NaN, or made only of $-\infty$ gives NaN along that axis. The
+    dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import softmax
-    >>> print(softmax(np.array([1.0, 2.0, 3.0])))
-    [0.09003057 0.24472847 0.66524096]
-    >>> print(softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0))
-    [0.30060961 0.33222499 0.3671654 ]
+    >>> print(np.round(softmax(np.array([1.0, 2.0, 3.0])), 6))
+    [0.090031 0.244728 0.665241]
+    >>> print(np.round(softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0), 6))
+    [0.30061  0.332225 0.367165]
 
-    The naive formula overflows for large logits; the shift makes it exact:
+    The naive formula overflows for large logits; the shift does not:
 
-    >>> x = np.array([1000.0, 999.0])
+    >>> z = np.array([1000.0, 999.0])
     >>> with np.errstate(over="ignore", invalid="ignore"):
-    ...     print(np.exp(x) / np.sum(np.exp(x)))
+    ...     print(np.exp(z) / np.sum(np.exp(z)))
     [nan nan]
-    >>> print(softmax(x))
-    [0.73105858 0.26894142]
+    >>> print(np.round(softmax(z), 6))
+    [0.731059 0.268941]
+
+    float16 logits are summed in float32, so 3000 of them along axis 0 stay normalised:
+
+    >>> print(softmax(np.zeros((3000, 2), np.float16), axis=0)[0])
+    [0.0003333 0.0003333]
     """
     x, axis, temperature, out_dtype, scalar = _prepare(x, axis, temperature)
     if x.shape[axis] == 0:

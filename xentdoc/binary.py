@@ -195,8 +195,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     correct negative: at $z = -50, y = 0$ it returns 0 where the loss is
     $\operatorname{softplus}(-50) \approx 1.93\times 10^{-22}$. The form above adds two
     non-negative terms and keeps it. With infinite logits the loss is 0 when the target agrees
-    and $+\infty$ when it does not (torch gives NaN); NaN gives NaN. The dtype, NaN and tolerance rules are
-    the module's.
+    and $+\infty$ when it does not (torch gives NaN); NaN gives NaN. The dtype, NaN and
+    tolerance rules are the module's.
 
     Examples
     --------

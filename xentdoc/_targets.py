@@ -47,9 +47,10 @@ def read_weight(weight, input: np.ndarray, class_axis: int):
             f"`weight` must be a 1-D array of length C = {n_classes} (one weight per class), "
             f"got shape {weight.shape}."
         )
+    # Kept in its own dtype: the computation runs in the widest one (never narrowed first).
     shape = [1] * input.ndim
     shape[class_axis] = n_classes
-    return weight.astype(input.dtype, copy=False).reshape(shape)
+    return weight.reshape(shape)
 
 
 def is_probability_target(target) -> bool:
@@ -66,11 +67,17 @@ def read_probability_target(target, input: np.ndarray, class_axis: int) -> np.nd
             f"{input.shape}, got {target.shape}; class indices must be integers."
         )
     check_distribution(target, class_axis, "target")
-    return target.astype(input.dtype, copy=False)
+    return target
 
 
-def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore_index) -> ClassTargets:
-    """Return class-index targets checked against the input's shape and number of classes."""
+def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore_index,
+                      dtype=None) -> ClassTargets:
+    """Return class-index targets checked against the input's shape and number of classes.
+
+    `target_weight` is in `dtype` (default: the input's), which must be at least as wide as the
+    weight's dtype so that no weight is narrowed before it is used.
+    """
+    dtype = input.dtype if dtype is None else np.dtype(dtype)
     target = np.asarray(target)
     if target.dtype.kind not in "iu":
         raise TypeError(
@@ -100,9 +107,9 @@ def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore
     safe_index = np.expand_dims(np.where(kept, target, 0).astype(np.intp), class_axis)
     kept = np.expand_dims(kept, class_axis)
     if weight is None:
-        target_weight = kept.astype(input.dtype)
+        target_weight = kept.astype(dtype)
     else:
         # weight has the input's ndim with length 1 off the class axis, so it broadcasts here.
         picked_weight = np.take_along_axis(weight, safe_index, class_axis)
-        target_weight = np.where(kept, picked_weight, 0).astype(input.dtype, copy=False)
+        target_weight = np.where(kept, picked_weight, 0).astype(dtype, copy=False)
     return ClassTargets(safe_index, kept, target_weight)

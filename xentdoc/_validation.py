@@ -152,3 +152,41 @@ def check_distribution(array: np.ndarray, axis: int, name: str) -> None:
 def result_dtype(*arrays: np.ndarray):
     """The floating dtype of a computation mixing `arrays` (float32 only when all are float32)."""
     return np.result_type(*arrays, np.float16)
+
+
+# --------------------------------------------------------------------------------------------
+# The dtype rule of the softmax family, the losses and the binary losses (issue 13)
+# --------------------------------------------------------------------------------------------
+
+# NumPy's float16 ufuncs round every operation to float16 and its float16 sums overflow at
+# 65504: the arithmetic of a float16 input runs in float32 and is rounded once at the end.
+_LEAST_COMPUTE_DTYPE = np.float32
+
+# float64 rows that meet a subnormal or overflowing intermediate are redone in x87's 80-bit
+# long double where NumPy has one (64-bit significand, exponents to 1e-4951); on platforms
+# whose long double is float64 itself there is no wider type and those rows stay in float64.
+_LONG_DOUBLE_IS_WIDER = np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant
+
+
+def compute_dtype(*values) -> np.dtype:
+    """The dtype a computation on `values` runs in: the widest floating dtype among them,
+    at least float32. Integer and boolean arguments count as no floating dtype (None is skipped)."""
+    floats = [np.asarray(v).dtype for v in values if v is not None]
+    floats = [d for d in floats if d.kind == "f"]
+    return np.result_type(_LEAST_COMPUTE_DTYPE, *floats)
+
+
+def extended_dtype(dtype) -> np.dtype:
+    """The next wider floating dtype: float64 for float32, long double (where wider) for float64."""
+    dtype = np.dtype(dtype)
+    if dtype.itemsize < 8:
+        return np.dtype(np.float64)
+    if dtype == np.float64 and _LONG_DOUBLE_IS_WIDER:
+        return np.dtype(np.longdouble)
+    return dtype
+
+
+def tiny_threshold(dtype) -> float:
+    """Below this a sum of exponentials may hold subnormal terms: 2**(nmant + 1) * smallest_normal."""
+    info = np.finfo(dtype)
+    return float(info.smallest_normal) * 2.0 ** (info.nmant + 1)

@@ -1,8 +1,29 @@
 r"""Classification losses with `torch.nn.functional` semantics: NLL, cross-entropy and its gradient.
 
 Shapes follow torch: the input is $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$ with the classes
-on axis 0 for a 1-D input and on axis 1 otherwise; a class-index target drops that axis, a
-class-probability target keeps the input's shape.
+on axis 0 for a 1-D input and on axis 1 otherwise; a class-index target $t_n$ drops that axis, a
+class-probability target $y_{n, c}$ keeps the input's shape. The logits are $z_{n, c}$ and the
+model's probabilities $p_n = \operatorname{softmax}(z_n)$.
+
+Rules shared by the three functions:
+
+- dtype: computed in the widest floating dtype among `input`, `weight` and a float `target`, at
+  least float32 (float16 arithmetic runs in float32); the result is in the dtype of `input`,
+  rounded once. No weight or target is rounded to the input's dtype before it is used.
+  Per-sample losses are held in float64 (or wider) and reduced there. Rows where the
+  normaliser $\tau$ is so small that its terms are subnormal, or where a gap
+  $z_{n, c} - \max_j z_{n, j}$ overflows, are redone in the next wider dtype (float64, or long
+  double for float64 where NumPy has a wider one; elsewhere such float64 rows stay in float64).
+  The classes are moved to the last axis first, so every sum is NumPy's pairwise sum.
+- NaN: a NaN logit (or a $+\infty$ one) makes its sample's loss and gradient row NaN, and so
+  the reduced loss; an ignored sample (`ignore_index`) contributes 0 to the loss and a zero
+  gradient row whatever its logits hold. No finite input raises a RuntimeWarning.
+- tolerance: tests/test_accuracy.py and tests/test_regressions_numerics.py compare every result
+  with mpmath at 60 digits on the exact binary values of all the arguments, in float16, float32
+  and float64, with mixed-dtype arguments and $(N, C, d_1, \dots)$ inputs, and check an error of
+  at most $2(\max(1, \kappa) + e)$ ulps of the result's dtype: $\kappa$ is the condition number
+  at that input, $e$ is 2 plus $\log_2$ of the number of summed samples for a reduction, 0
+  otherwise.
 """
 
 from __future__ import annotations
@@ -11,37 +32,43 @@ import numbers
 
 import numpy as np
 
+from typing import NamedTuple
+
 from xentdoc._targets import (
+    ClassTargets,
     is_probability_target,
     read_class_target,
     read_input,
     read_probability_target,
     read_weight,
 )
-from xentdoc._validation import check_reduction
+from xentdoc._validation import check_reduction, compute_dtype, extended_dtype, tiny_threshold
 from xentdoc.sigmoid import _scalar_if_0d
-from xentdoc.softmax import _normaliser, log_softmax, poison_tail
+from xentdoc.softmax import _normaliser, poison_tail, refine_tiny_tail
 
 
 def wide_dtype(dtype) -> np.dtype:
-    """The dtype per-sample losses are computed in: float64 for narrower floats.
+    """The dtype per-sample losses are held in: float64, or the compute dtype if wider.
 
     A float32 loss of 1e38 per sample can exceed float32's range before a weight or the mean
-    brings it back; float64 holds it. For float64 inputs, a per-sample loss beyond ~1.8e308 is inf.
+    brings it back; float64 holds it. Rows that meet a subnormal or overflowing intermediate
+    are redone in the extended dtype (see `_validation.extended_dtype`).
     """
     return np.promote_types(dtype, np.float64)
 
 
 def _reduce(losses: np.ndarray, reduction: str, mean_denominator, dtype) -> np.ndarray:
-    """Apply torch's reduction, summing in float64 and rounding once to `dtype`."""
+    """Apply torch's reduction, summing in float64 (or wider) and rounding once to `dtype`."""
+    losses = np.asarray(losses)
+    accumulator = np.promote_types(losses.dtype, np.float64)
     # Overflow here means the true result is beyond the dtype's range: inf, without a warning.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if reduction == "none":
             return _scalar_if_0d(losses.astype(dtype, copy=False))
-        total = np.sum(losses, dtype=np.float64)
+        total = np.sum(losses, dtype=accumulator)
         if reduction == "mean":
             # An empty batch or all-ignored targets give 0/0 = NaN, as in torch.
-            total = total / np.sum(mean_denominator, dtype=np.float64)
+            total = total / np.sum(mean_denominator, dtype=accumulator)
         return np.dtype(dtype).type(total)
 
 
@@ -53,24 +80,72 @@ def _check_label_smoothing(label_smoothing) -> float:
     return float(label_smoothing)
 
 
+class _LossArguments(NamedTuple):
+    """The checked arguments of a classification loss, laid out as rows of classes.
+
+    `rows` is the input in the compute dtype with shape (M, C), classes last and C-contiguous
+    (M = N d1 ... dk samples); `target` is either a (M, C) array of probabilities (compute
+    dtype) or a ClassTargets whose pieces have shape (M, 1); `weight` is (1, C) or None.
+    """
+
+    rows: np.ndarray
+    target: object
+    weight: object
+    label_smoothing: float
+    input_shape: tuple
+    class_axis: int
+    out_dtype: np.dtype
+
+
+def _to_rows(array: np.ndarray, class_axis: int) -> np.ndarray:
+    """(M, C) view or copy of `array` with the class axis last (C-contiguous when copied)."""
+    if array.ndim == 1:
+        return array.reshape(1, -1)
+    if array.ndim == 2:
+        return array
+    return np.moveaxis(array, class_axis, -1).reshape(-1, array.shape[class_axis])
+
+
+def _from_rows(rows: np.ndarray, input_shape: tuple, class_axis: int) -> np.ndarray:
+    """Inverse of `_to_rows` for an (M, C) or (M, 1) array: the class axis back in place."""
+    width = rows.shape[-1]
+    if len(input_shape) == 1:
+        return rows.reshape((width,))
+    if len(input_shape) == 2:
+        return rows
+    moved = (input_shape[0],) + tuple(input_shape[2:]) + (width,)
+    return np.moveaxis(rows.reshape(moved), -1, class_axis)
+
+
 def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing=0.0):
-    """Validate every argument of a classification loss; return the checked pieces."""
+    """Validate every argument of a classification loss; return them as `_LossArguments`."""
     input, class_axis = read_input(input)
     check_reduction(reduction)
     label_smoothing = _check_label_smoothing(label_smoothing)
     weight = read_weight(weight, input, class_axis)
-    if is_probability_target(target):
+    probability = is_probability_target(target)
+    if probability:
         target = read_probability_target(target, input, class_axis)
+    dtype = compute_dtype(input, weight, target if probability else None)
+    if not probability:
+        target = read_class_target(target, input, class_axis, weight, ignore_index, dtype)
+    rows = _to_rows(input.astype(dtype, copy=False), class_axis)
+    if probability:
+        target = _to_rows(target.astype(dtype, copy=False), class_axis)
     else:
-        target = read_class_target(target, input, class_axis, weight, ignore_index)
-    return input, class_axis, target, weight, label_smoothing
+        target = ClassTargets(*(_to_rows(piece, class_axis) for piece in target))
+    if weight is not None:
+        weight = weight.astype(dtype, copy=False).reshape(1, -1)
+    return _LossArguments(rows, target, weight, label_smoothing, input.shape, class_axis, input.dtype)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     r"""Negative log-likelihood loss: pick each sample's log-probability of its target and negate.
 
-    $$\ell_n = -w_{y_n}\, x_{n, y_n}, \qquad
-    \text{mean: } \frac{\sum_n \ell_n}{\sum_{n:\, y_n \ne \text{ignore}} w_{y_n}}$$
+    With `input` holding log-probabilities $\log p_{n, c}$ and class indices $t_n$,
+
+    $$\ell_n = -w_{t_n} \log p_{n, t_n}, \qquad
+    \text{mean: } \frac{\sum_n \ell_n}{\sum_{n:\, t_n \ne \text{ignore}} w_{t_n}}$$
 
     Parameters
     ----------
@@ -78,10 +153,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         Log-probabilities, shape $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$. `nll_loss` takes
         no softmax and no logarithm: pass the output of `log_softmax`.
     target : array_like of int
-        Class indices in $[0, C)$, shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$; entries equal to
-        `ignore_index` are skipped.
+        Class indices $t_n \in [0, C)$, shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$; entries
+        equal to `ignore_index` are skipped.
     weight : array_like, optional
-        One weight per class, shape $(C)$. Default: all ones.
+        One weight $w_c$ per class, shape $(C)$. Default: all ones.
     ignore_index : int, optional
         Target value that contributes neither to the loss nor to the mean's denominator.
         Default: -100, as in torch.
@@ -109,40 +184,42 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     targets (or an empty batch), which is $0/0$ = NaN. With weights, the mean is a weighted
     average, not the sum divided by $N$. A NaN at a picked entry gives NaN; a $-\infty$
     log-probability at the target gives $+\infty$, and a picked $+\infty$ gives $-\infty$.
+    The dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import log_softmax, nll_loss
-    >>> log_probs = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]))
-    >>> print(nll_loss(log_probs, np.array([0, 2])).round(6))
+    >>> log_p = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]))
+    >>> print(round(float(nll_loss(log_p, np.array([0, 2]))), 6))
     0.289909
-    >>> print(nll_loss(log_probs, np.array([0, 2]), reduction="none").round(6))
+    >>> print(np.round(nll_loss(log_p, np.array([0, 2]), reduction="none"), 6))
     [0.356675 0.223144]
-    >>> print(nll_loss(log_probs, np.array([0, -100])).round(6))
+    >>> print(round(float(nll_loss(log_p, np.array([0, -100]))), 6))
     0.356675
     """
     if is_probability_target(target):  # torch's nll_loss has no probability targets either
         raise TypeError("`target` of `nll_loss` must hold integer class indices, got floats.")
-    input, class_axis, target, weight, _ = _read_loss_arguments(
-        input, target, weight, ignore_index, reduction
-    )
-    picked = np.take_along_axis(input, target.safe_index, class_axis).astype(wide_dtype(input.dtype))
+    args = _read_loss_arguments(input, target, weight, ignore_index, reduction)
+    target = args.target
+    picked = np.take_along_axis(args.rows, target.safe_index, 1).astype(wide_dtype(args.rows.dtype))
     with np.errstate(over="ignore", invalid="ignore"):
         losses = np.where(target.kept, -target.target_weight * picked, 0)
-    return _reduce(np.squeeze(losses, class_axis), reduction, target.target_weight, input.dtype)
+    losses = _from_rows(losses, args.input_shape, args.class_axis)
+    losses = np.squeeze(losses, args.class_axis)
+    return _reduce(losses, reduction, target.target_weight, args.out_dtype)
 
 
 # Work on blocks of about this many bytes: each block's shift, exp and sum then run in the CPU
 # cache, so the logits are read from memory once instead of once per pass.
 _BLOCK_BYTES = 1 << 20
 
-# Below this largest logit, e^x cannot overflow even summed over ~1e12 classes.
+# Below this largest logit, e^z cannot overflow even summed over ~1e12 classes.
 _EXP_SAFE_TOP = {np.dtype(np.float32): 60.0, np.dtype(np.float64): 600.0}
 
 
 def _tail_sum_shifted(logits, top_index, top_logit, block):
-    """tau = sum over all but the top entry of e^(x - m): the safe route, one subtraction pass."""
+    """tau = sum over all but the top entry of e^(z - m): the safe route, one subtraction pass."""
     with np.errstate(over="ignore", invalid="ignore"):  # see softmax._normaliser
         np.subtract(logits, top_logit, out=block)
         np.exp(block, out=block)
@@ -151,66 +228,99 @@ def _tail_sum_shifted(logits, top_index, top_logit, block):
 
 
 def _tail_sum(logits, top_index, top_logit, block):
-    """tau = sum over all but the top entry of e^(x - m), with `block` as scratch space.
+    """tau = sum over all but the top entry of e^(z - m), with `block` as scratch space.
 
-    Fast route: e^(x - m) = e^x e^-m, which skips the subtraction pass. It is exact where
-    0 <= m <= _EXP_SAFE_TOP: e^x cannot overflow, and with m >= 0 a term e^x only underflows
-    where e^(x - m) underflows too, so nothing that counts is lost. Rows outside that range
-    (rare in practice) are redone on the safe route.
+    Fast route: e^(z - m) = e^z e^-m, which skips the subtraction pass. It is safe where
+    0 <= m <= _EXP_SAFE_TOP: e^z cannot overflow, and with m >= 0 a term e^z only underflows
+    where e^(z - m) underflows too. Rows outside that range (rare in practice) are redone on the
+    safe route, and rows whose tau is tiny in the extended dtype (`refine_tiny_tail`).
     """
     safe_top = _EXP_SAFE_TOP.get(logits.dtype)
     if safe_top is None:
-        return _tail_sum_shifted(logits, top_index, top_logit, block)
-    with np.errstate(over="ignore", invalid="ignore"):
-        np.exp(logits, out=block)
-        np.put_along_axis(block, top_index, 0, 1)
-        tail = block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
-    unsafe = ~((top_logit >= 0) & (top_logit <= safe_top))  # NaN counts as unsafe
-    if unsafe.any():
-        rows = np.flatnonzero(unsafe.reshape(unsafe.shape[0], -1).any(axis=1))
-        tail[rows] = _tail_sum_shifted(
-            logits[rows], top_index[rows], top_logit[rows], block[: rows.size]
-        )
-    return tail
+        tail = _tail_sum_shifted(logits, top_index, top_logit, block)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.exp(logits, out=block)
+            np.put_along_axis(block, top_index, 0, 1)
+            tail = block.sum(axis=1, keepdims=True) * np.exp(-top_logit)
+        unsafe = ~((top_logit[:, 0] >= 0) & (top_logit[:, 0] <= safe_top))  # NaN counts as unsafe
+        if unsafe.any():
+            rows = np.flatnonzero(unsafe)
+            tail[rows] = _tail_sum_shifted(
+                logits[rows], top_index[rows], top_logit[rows], block[: rows.size]
+            )
+    return refine_tiny_tail(tail, logits, top_index, top_logit)
 
 
-def _neg_log_prob_of_target(input, class_axis, safe_index):
-    """-log softmax(input)[target] per sample (class axis kept, length 1), block by block.
+def _neg_log_prob_of_target(rows, safe_index):
+    """-log p_t per sample of the (M, C) logits `rows`, as an (M, 1) array, block by block.
 
-    Per sample this is log1p(tau) - (x_y - max x), two non-negative terms: no cancellation.
+    Per sample this is log1p(tau) - (z_t - max z), two non-negative terms: no cancellation.
+    Held in float64 (or the compute dtype if wider); promoted to the extended dtype when a block
+    has a tiny tau or an overflowing z_t - max z.
     """
-    if class_axis == 0:  # a single sample of shape (C,): treat as a batch of one
-        return _neg_log_prob_of_target(input[None], 1, safe_index[None])[0]
-    result = np.empty(safe_index.shape, dtype=wide_dtype(input.dtype))
-    rows_per_block = max(1, _BLOCK_BYTES // max(1, input[:1].nbytes))
-    scratch = np.empty((min(rows_per_block, input.shape[0]),) + input.shape[1:], dtype=input.dtype)
-    for start in range(0, input.shape[0], rows_per_block):
-        rows = slice(start, start + rows_per_block)
-        logits = input[rows]
+    result = np.empty(safe_index.shape, dtype=wide_dtype(rows.dtype))
+    extended = extended_dtype(result.dtype)
+    rows_per_block = max(1, _BLOCK_BYTES // max(1, rows[:1].nbytes))
+    scratch = np.empty((min(rows_per_block, rows.shape[0]), rows.shape[1]), dtype=rows.dtype)
+    for start in range(0, rows.shape[0], rows_per_block):
+        block = slice(start, start + rows_per_block)
+        logits = rows[block]
         top_index = np.expand_dims(np.argmax(logits, axis=1), 1)
         top_logit = np.take_along_axis(logits, top_index, 1)
         tail = _tail_sum(logits, top_index, top_logit, scratch[: logits.shape[0]])
-        # In the wide dtype, so that x_y - m cannot overflow for float32 logits.
-        target_logit = np.take_along_axis(logits, safe_index[rows], 1).astype(result.dtype)
+        target_logit = np.take_along_axis(logits, safe_index[block], 1)
+        # In the wide dtype, so that z_t - m cannot overflow for float32 logits.
         with np.errstate(over="ignore", invalid="ignore"):
-            target_shifted = target_logit - top_logit.astype(result.dtype)
-            result[rows] = np.log1p(tail) - target_shifted
+            target_shifted = target_logit.astype(result.dtype) - top_logit.astype(result.dtype)
+        if extended != result.dtype and np.any(np.isinf(target_shifted) & np.isfinite(target_logit)
+                                               & np.isfinite(top_logit)):
+            target_shifted = target_logit.astype(extended) - top_logit.astype(extended)
+        wider = np.result_type(tail, target_shifted)
+        if wider != result.dtype:
+            result = result.astype(wider)
+        with np.errstate(over="ignore", invalid="ignore"):
+            result[block] = np.log1p(tail) - target_shifted
     return result
 
 
-def _class_target_losses(input, class_axis, target, weight, label_smoothing):
-    """Per-sample cross-entropy for class-index targets (class axis kept, length 1)."""
-    neg_log_prob_target = _neg_log_prob_of_target(input, class_axis, target.safe_index)
-    with np.errstate(invalid="ignore"):
-        losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
-    if label_smoothing == 0.0:
-        return losses
-    neg_log_probs = -np.asarray(log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis))
-    with np.errstate(over="ignore", invalid="ignore"):
-        weighted = neg_log_probs if weight is None else weight * neg_log_probs
-        smooth = np.where(target.kept, weighted.sum(axis=class_axis, keepdims=True), 0)
-    n_classes = input.shape[class_axis]
-    return (1 - label_smoothing) * losses + (label_smoothing / n_classes) * smooth
+def _neg_log_probs(rows):
+    """-log p_c for every entry of the (M, C) logits `rows`, in float64 or wider.
+
+    Redone in the extended dtype when z_c - max z overflows for finite logits (gaps beyond
+    the largest float); tiny normalisers are refined by `_normaliser` itself.
+    """
+    logits = rows.astype(wide_dtype(rows.dtype), copy=False)
+    parts = _normaliser(logits, 1)
+    extended = extended_dtype(logits.dtype)
+    if extended != logits.dtype and np.any(np.isinf(parts.shifted) & np.isfinite(logits)
+                                           & np.isfinite(parts.top_logit)):
+        parts = _normaliser(logits.astype(extended), 1)
+    return np.log1p(parts.tail) - parts.shifted
+
+
+def _times(coefficient, value):
+    """coefficient * value, with 0 * inf and 0 * NaN taken as 0 (a term that does not count)."""
+    with np.errstate(invalid="ignore", over="ignore"):  # overflow: the result is beyond the range
+        return np.where(coefficient == 0, 0, coefficient * value)
+
+
+def _class_target_losses(args):
+    """Per-sample cross-entropy for class-index targets, shape (M, 1)."""
+    target, label_smoothing = args.target, args.label_smoothing
+    losses = 0
+    if label_smoothing < 1.0:
+        neg_log_prob_target = _neg_log_prob_of_target(args.rows, target.safe_index)
+        with np.errstate(invalid="ignore", over="ignore"):
+            losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
+        if label_smoothing == 0.0:
+            return losses
+        losses = (1 - label_smoothing) * losses
+    neg_log_probs = _neg_log_probs(args.rows)
+    weighted = neg_log_probs if args.weight is None else _times(args.weight, neg_log_probs)
+    with np.errstate(invalid="ignore", over="ignore"):
+        smooth = np.where(target.kept, weighted.sum(axis=1, keepdims=True), 0)
+        return losses + (label_smoothing / args.rows.shape[1]) * smooth
 
 
 def _smoothed_probabilities(target, label_smoothing, n_classes):
@@ -220,41 +330,53 @@ def _smoothed_probabilities(target, label_smoothing, n_classes):
 
 
 def _probability_target_coefficients(target, weight, label_smoothing, n_classes):
-    """a_c = w_c * t'_c, the weight of log p_c in the loss of a probability target."""
+    """a_c = w_c y'_c, the weight of -log p_c in the loss of a probability target."""
     smoothed = _smoothed_probabilities(target, label_smoothing, n_classes)
     return smoothed if weight is None else smoothed * weight
 
 
-def _mean_denominator(input, class_axis, target):
+def _probability_target_losses(args):
+    """Per-sample cross-entropy for class-probability targets, shape (M, 1)."""
+    n_classes = args.rows.shape[1]
+    coefficients = _probability_target_coefficients(args.target, args.weight, args.label_smoothing,
+                                                    n_classes)
+    # 0 log 0 = 0: a class the target never names adds nothing, even at a -inf logit.
+    terms = _times(coefficients, _neg_log_probs(args.rows))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return terms.sum(axis=1, keepdims=True)
+
+
+def _mean_denominator(args):
     """What torch's 'mean' divides by: summed target weights, or the number of samples."""
-    if hasattr(target, "target_weight"):
-        return target.target_weight
-    return np.float64(input.size // max(input.shape[class_axis], 1) if input.size else 0)
+    if isinstance(args.target, ClassTargets):
+        return args.target.target_weight
+    return np.float64(args.rows.shape[0])
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     r"""Cross-entropy loss between logits and targets: `log_softmax` followed by NLL.
 
-    For class-index targets $y_n$, with $\varepsilon$ = `label_smoothing` and $C$ classes,
+    For class-index targets $t_n$, with $\varepsilon$ = `label_smoothing` and $C$ classes,
 
-    $$\ell_n = (1 - \varepsilon)\, w_{y_n} \big(-\log p_{n, y_n}\big)
+    $$\ell_n = (1 - \varepsilon)\, w_{t_n} \big(-\log p_{n, t_n}\big)
       + \frac{\varepsilon}{C} \sum_{c} w_c \big(-\log p_{n, c}\big),
-      \qquad p_n = \operatorname{softmax}(x_n).$$
+      \qquad p_n = \operatorname{softmax}(z_n).$$
 
-    For class-probability targets $t_n$ (floats, the input's shape),
+    For class-probability targets $y_{n, c}$ (floats, the input's shape),
 
-    $$\ell_n = -\sum_c w_c\, t'_{n, c} \log p_{n, c}, \qquad
-      t' = (1 - \varepsilon)\, t + \varepsilon / C.$$
+    $$\ell_n = -\sum_c w_c\, y'_{n, c} \log p_{n, c}, \qquad
+      y' = (1 - \varepsilon)\, y + \varepsilon / C.$$
 
     Parameters
     ----------
     input : array_like
-        Logits (unnormalised scores), shape $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$.
+        Logits $z$ (unnormalised scores), shape $(C)$, $(N, C)$ or $(N, C, d_1, \dots, d_k)$.
     target : array_like
-        Either integer class indices of shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$, or float
-        class probabilities of the input's shape (non-negative, summing to 1 over the classes).
+        Either integer class indices $t_n$ of shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$, or
+        float class probabilities $y$ of the input's shape (non-negative, summing to 1 over the
+        classes).
     weight : array_like, optional
-        One weight per class, shape $(C)$. Default: all ones.
+        One weight $w_c$ per class, shape $(C)$. Default: all ones.
     ignore_index : int, optional
         Class-index target value to skip (no loss, not counted by the mean). Default -100.
         Not used with probability targets.
@@ -280,21 +402,22 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     Notes
     -----
-    Reductions follow `torch.nn.functional.cross_entropy` exactly. For class-index targets
-    `'mean'` divides both terms by $\sum_{n \text{ kept}} w_{y_n}$, the summed weights of the
+    Reductions follow `torch.nn.functional.cross_entropy`. For class-index targets `'mean'`
+    divides both terms by $\sum_{n \text{ kept}} w_{t_n}$, the summed weights of the
     non-ignored targets (NaN when every target is ignored); the smoothing term carries every
     class's weight $w_c$ but shares that denominator. For probability targets `'mean'` divides
     by the number of samples $N d_1 \cdots d_k$, whatever the weights.
 
-    The per-sample loss is computed as $\operatorname{log1p}(\tau) - (x_y - \max x)$ with
+    The per-sample loss is computed as $\operatorname{log1p}(\tau) - (z_t - \max z)$ with
     $\tau$ the sum of the exponentials of all but the top shifted logit: two non-negative terms,
     so a confident and correct prediction keeps its tiny loss (about $4.25\times 10^{-18}$ for
     two classes 40 apart) where torch and SciPy return 0. The convention $0 \log 0 = 0$ holds:
-    a class with a $-\infty$ logit and zero target probability adds nothing (torch gives NaN).
-    A $+\infty$ or NaN logit gives a NaN loss for its sample. Per-sample losses of float32
-    inputs are held in float64, so a mean stays exact even when single losses exceed float32's
-    range; for float64 inputs a per-sample loss beyond about 1.8e308 (logit gaps that large) is
-    $+\infty$, and so is its reduction. No finite input raises a RuntimeWarning.
+    a class with a $-\infty$ logit and zero target probability (or zero weight) adds nothing
+    (torch gives NaN); with $\varepsilon = 1$ the class-index term is absent, not
+    $0 \cdot \infty$. A per-sample loss beyond the range of float64 (logit gaps near
+    $10^{308}$) is held in long double where NumPy has one, so a mean that is in range comes
+    out finite; a result beyond the range of the input's dtype is $+\infty$. The dtype, NaN and
+    tolerance rules are the module's.
 
     References
     ----------
@@ -305,52 +428,49 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     --------
     >>> import numpy as np
     >>> from xentdoc import cross_entropy
-    >>> logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
-    >>> print(cross_entropy(logits, np.array([0, 1])).round(6))
+    >>> z = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
+    >>> print(round(float(cross_entropy(z, np.array([0, 1]))), 6))
     0.31854
-    >>> print(cross_entropy(logits, np.array([0, 1]), label_smoothing=0.1).round(6))
+    >>> print(round(float(cross_entropy(z, np.array([0, 1]), label_smoothing=0.1)), 6))
     0.436873
 
     A confident, correct prediction has a tiny but non-zero loss:
 
-    >>> print(float(cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))))
-    4.248354255291589e-18
+    >>> print(f"{float(cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))):.6e}")
+    4.248354e-18
+
+    A float64 weight is not rounded to float16 first (1e5 is beyond float16's range):
+
+    >>> z16 = np.zeros((2, 2), np.float16)
+    >>> print(cross_entropy(z16, np.array([0, 1]), weight=np.array([1e5, 1.0])))
+    0.6934
     """
-    input, class_axis, target, weight, label_smoothing = _read_loss_arguments(
-        input, target, weight, ignore_index, reduction, label_smoothing
-    )
-    if input.size == 0:
-        losses = np.zeros(np.delete(input.shape, class_axis), dtype=input.dtype)
-        return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
-    if isinstance(target, np.ndarray):  # probabilities; class indices come as ClassTargets
-        log_probs = log_softmax(input.astype(wide_dtype(input.dtype)), axis=class_axis)
-        n_classes = input.shape[class_axis]
-        coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
-        # 0 log 0 = 0: a class the target never names adds nothing, even at a -inf logit.
-        with np.errstate(over="ignore", invalid="ignore"):
-            terms = np.where(coefficients == 0, 0, coefficients * log_probs)
-            losses = -terms.sum(axis=class_axis, keepdims=True)
+    args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
+    if args.rows.size == 0:
+        losses = np.zeros(args.rows.shape[:1] + (1,), dtype=args.rows.dtype)
+    elif isinstance(args.target, ClassTargets):
+        losses = _class_target_losses(args)
     else:
-        losses = _class_target_losses(input, class_axis, target, weight, label_smoothing)
-    losses = np.squeeze(losses, class_axis)
-    return _reduce(losses, reduction, _mean_denominator(input, class_axis, target), input.dtype)
+        losses = _probability_target_losses(args)
+    losses = np.squeeze(_from_rows(losses, args.input_shape, args.class_axis), args.class_axis)
+    return _reduce(losses, reduction, _mean_denominator(args), args.out_dtype)
 
 
 def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    r"""Gradient of `cross_entropy` with respect to its `input` (the logits).
+    r"""Gradient of `cross_entropy` with respect to its `input` (the logits $z$).
 
-    For class-index targets without weights or smoothing, per sample,
+    For class-index targets $t_n$ without weights or smoothing, per sample,
 
-    $$\frac{\partial \ell_n}{\partial x_{n, j}} = p_{n, j} - [j = y_n], \qquad
-      p_n = \operatorname{softmax}(x_n),$$
+    $$\frac{\partial \ell_n}{\partial z_{n, j}} = p_{n, j} - [j = t_n], \qquad
+      p_n = \operatorname{softmax}(z_n),$$
 
     and in general (weights $w$, smoothing $\varepsilon$, $W = \sum_c w_c$)
 
-    $$\frac{\partial \ell_n}{\partial x_{n, j}} = (1 - \varepsilon)\, w_{y_n} (p_{n, j} - [j = y_n])
+    $$\frac{\partial \ell_n}{\partial z_{n, j}} = (1 - \varepsilon)\, w_{t_n} (p_{n, j} - [j = t_n])
       + \frac{\varepsilon}{C} \big(W p_{n, j} - w_j\big).$$
 
-    For probability targets, with $a_{n, c} = w_c t'_{n, c}$:
-    $\partial \ell_n / \partial x_{n, j} = p_{n, j} \sum_c a_{n, c} - a_{n, j}$.
+    For probability targets, with $a_{n, c} = w_c y'_{n, c}$ and $A_n = \sum_c a_{n, c}$:
+    $\partial \ell_n / \partial z_{n, j} = A_n p_{n, j} - a_{n, j}$.
 
     Parameters
     ----------
@@ -363,7 +483,8 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
         The gradient, same shape and floating dtype as `input`. For `'mean'` and `'sum'` it is
         the gradient of the scalar loss; for `'none'` it is the gradient of the sum of the
         per-sample losses, whose entry for sample $n$ is the gradient of $\ell_n$ alone.
-        Ignored samples get zero gradient.
+        Ignored samples get a zero gradient row, even when their logits are NaN or all
+        $-\infty$.
 
     Raises
     ------
@@ -372,51 +493,106 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
 
     Notes
     -----
-    The entry at the target, $p_{y} - 1$, is computed as
-    $\operatorname{expm1}(\log p_y)$ so that it keeps full precision when $p_y$ is close to 1.
+    The entry at the target, $p_t - 1$, is computed as $\operatorname{expm1}(\log p_t)$, and
+    at the top class $A p_k - a_k$ as $p_k (A - a_k) - a_k (1 - p_k)$ with
+    $1 - p_k = \tau / (1 + \tau)$, so that both keep their digits when $p$ is close to 1.
     Matches the gradient that `torch.autograd` computes for `torch.nn.functional.cross_entropy`.
-    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch. A
-    sample with a NaN or $+\infty$ logit gets a NaN gradient; $-\infty$ logits are fine (their
-    probability, and so their gradient entry apart from the target term, is 0).
+    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch.
+    $-\infty$ logits are fine (their probability, and so their gradient entry apart from the
+    target term, is 0). Where a weight above 1 (or a mean over small weights) scales up a
+    probability below the smallest normal number, the rows are redone in the next wider
+    dtype. The dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import cross_entropy_grad, softmax
-    >>> logits = np.array([[2.0, 1.0, 0.1]])
-    >>> print(cross_entropy_grad(logits, np.array([0])).round(6))
+    >>> z = np.array([[2.0, 1.0, 0.1]])
+    >>> print(np.round(cross_entropy_grad(z, np.array([0])), 6))
     [[-0.340999  0.242433  0.098566]]
-    >>> print((softmax(logits) - np.array([[1.0, 0.0, 0.0]])).round(6))
+    >>> print(np.round(softmax(z) - np.array([[1.0, 0.0, 0.0]]), 6))
     [[-0.340999  0.242433  0.098566]]
+    >>> print(cross_entropy_grad(np.array([[np.nan, 0.0], [1.0, 2.0]]), np.array([-100, 0])).round(6))
+    [[ 0.        0.      ]
+     [-0.731059  0.731059]]
     """
-    input, class_axis, target, weight, label_smoothing = _read_loss_arguments(
-        input, target, weight, ignore_index, reduction, label_smoothing
-    )
-    if input.size == 0:
-        return np.zeros_like(input)
-    parts = _normaliser(input, class_axis)
-    probs = parts.exp_shifted / (1 + parts.tail)
-    n_classes = input.shape[class_axis]
-    with np.errstate(invalid="ignore"):
-        if isinstance(target, np.ndarray):  # probabilities; class indices come as ClassTargets
-            coefficients = _probability_target_coefficients(target, weight, label_smoothing, n_classes)
-            grad = probs * coefficients.sum(axis=class_axis, keepdims=True) - coefficients
-        else:
-            grad = target.target_weight * probs
-            # p_y - 1 = expm1(log p_y), exact even when p_y rounds to 1.
-            log_prob_target = np.take_along_axis(parts.shifted, target.safe_index, class_axis) - np.log1p(parts.tail)
-            np.put_along_axis(grad, target.safe_index, target.target_weight * np.expm1(log_prob_target), class_axis)
-            if label_smoothing:
-                class_weight = weight if weight is not None else read_weight(
-                    np.ones(n_classes, input.dtype), input, class_axis
-                )
-                smooth_grad = probs * class_weight.sum() - class_weight
-                grad = (1 - label_smoothing) * grad + (label_smoothing / n_classes) * np.where(
-                    target.kept, smooth_grad, 0
-                )
+    args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
+    if args.rows.size == 0:
+        return np.zeros(args.input_shape, dtype=args.out_dtype)
+    scale = 1.0
     if reduction == "mean":
-        denominator = np.sum(_mean_denominator(input, class_axis, target), dtype=np.float64)
+        denominator = np.sum(_mean_denominator(args), dtype=np.float64)
         # All targets ignored: the loss is NaN but nothing depends on the input (torch: zeros).
         if denominator != 0:
-            grad = grad / denominator
-    return grad.astype(input.dtype, copy=False)
+            scale = 1.0 / denominator
+    grad = _gradient_rows(args, args.rows, scale)
+    # A probability scaled up after it was formed: p_c below the smallest normal number keeps
+    # few bits, which a factor above 1 (a weight, or a mean over small weights) brings back.
+    largest = 1.0 if args.weight is None else float(np.max(np.abs(args.weight)))
+    extended = extended_dtype(args.rows.dtype)
+    if largest * scale > 1 and extended != args.rows.dtype:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            gaps = args.rows - args.rows.max(axis=1, keepdims=True)
+            tiny = np.any(np.isfinite(gaps) & (gaps < np.log(tiny_threshold(args.rows.dtype))))
+        if tiny:
+            grad = _gradient_rows(args, args.rows.astype(extended), scale)
+    with np.errstate(over="ignore"):
+        grad = grad.astype(args.out_dtype)
+    return _from_rows(grad, args.input_shape, args.class_axis)
+
+
+def _gradient_rows(args, rows, scale):
+    """The gradient of the loss for the (M, C) logits `rows`, times `scale`, in their dtype."""
+    target, label_smoothing = args.target, args.label_smoothing
+    n_classes = rows.shape[1]
+    parts = _normaliser(rows, 1)
+    probs = parts.exp_shifted / (1 + parts.tail)
+    weight = None if args.weight is None else args.weight.astype(rows.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if isinstance(target, ClassTargets) and label_smoothing == 0.0:
+            target_weight = target.target_weight.astype(rows.dtype)
+            grad = target_weight * probs
+            # p_t - 1 = expm1(log p_t), full precision even where p_t rounds to 1.
+            log_prob_target = (np.take_along_axis(parts.shifted, target.safe_index, 1)
+                               - np.log1p(parts.tail))
+            np.put_along_axis(grad, target.safe_index, target_weight * np.expm1(log_prob_target), 1)
+        else:
+            if isinstance(target, ClassTargets):
+                # a_c = (eps / C) w_c + (1 - eps) w_t [c = t]
+                class_weight = np.ones((1, n_classes), rows.dtype) if weight is None else weight
+                coefficients = np.broadcast_to((label_smoothing / n_classes) * class_weight,
+                                               rows.shape).copy()
+                if label_smoothing < 1.0:
+                    picked = np.take_along_axis(coefficients, target.safe_index, 1)
+                    np.put_along_axis(coefficients, target.safe_index, picked + (
+                        1 - label_smoothing) * target.target_weight.astype(rows.dtype), 1)
+            else:
+                coefficients = _probability_target_coefficients(
+                    target.astype(rows.dtype), weight, label_smoothing, n_classes)
+            grad = _coefficient_gradient(probs, parts, coefficients)
+        if isinstance(target, ClassTargets):
+            # An ignored sample does not enter the loss: zeros, even where its logits are NaN.
+            grad = np.where(target.kept, grad * scale, 0)
+        else:
+            grad = grad * scale
+    return grad.astype(rows.dtype, copy=False)
+
+
+def _coefficient_gradient(probs, parts, coefficients):
+    """g_j = A p_j - a_j for the loss -sum_c a_c log p_c (A = sum_c a_c), row by row.
+
+    At the top entry p_k is within an ulp of 1 and A p_k - a_k would keep only the absolute
+    precision of 1; there it is formed as p_k (A - a_k) - a_k (1 - p_k), with
+    1 - p_k = tau / (1 + tau) and A - a_k summed without a_k: two terms that keep their bits.
+    """
+    total = coefficients.sum(axis=1, keepdims=True)
+    grad = probs * total - coefficients
+    top_index = parts.top_index
+    top_coefficient = np.take_along_axis(coefficients, top_index, 1)
+    others = coefficients.copy()
+    np.put_along_axis(others, top_index, 0, 1)
+    rest = others.sum(axis=1, keepdims=True)
+    top_prob = np.take_along_axis(probs, top_index, 1)
+    complement = parts.tail / (1 + parts.tail)
+    np.put_along_axis(grad, top_index, top_prob * rest - top_coefficient * complement, 1)
+    return grad

@@ -1,14 +1,28 @@
 r"""Softmax, log-softmax and log-sum-exp along one axis, stable and precise.
 
-All three rest on one decomposition of the logits $x$ along the axis. With $m = \max_j x_j$
-reached at index $k$ and the shifted logits $s_j = x_j - m \le 0$,
+All three rest on one decomposition of the logits $z$ along the axis. With $m = \max_j z_j$
+reached at index $k$ and the shifted logits $s_j = z_j - m \le 0$,
 
-$$\sum_j e^{x_j} = e^{m}\,(1 + \tau), \qquad \tau = \sum_{j \ne k} e^{s_j},$$
+$$\sum_j e^{z_j} = e^{m}\,(1 + \tau), \qquad \tau = \sum_{j \ne k} e^{s_j},$$
 
-so $\operatorname{logsumexp}(x) = m + \operatorname{log1p}(\tau)$. Summing the tail $\tau$
-without the top entry's $e^0 = 1$ is what keeps tiny results exact: for two classes 40 apart,
+so $\operatorname{logsumexp}(z) = m + \operatorname{log1p}(\tau)$. Summing the tail $\tau$
+without the top entry's $e^0 = 1$ keeps tiny results: for two classes 40 apart,
 $\tau = e^{-40}$ and $\log(1 + \tau)$ is $4.25\times 10^{-18}$, where $\log(\sum_j e^{s_j})$
 would round $1 + \tau$ to 1 and return 0.
+
+Rules shared by the three functions:
+
+- dtype: the arithmetic runs in the dtype of `x`, at least float32 (float16 input is computed
+  in float32: NumPy's float16 sums overflow at 65504); the result is rounded once to the dtype
+  of `x`. The sum of $\tau$ runs with the axis moved last, so it is NumPy's pairwise sum along
+  any axis. Where $\tau$ is so small that its terms are subnormal, that row's $\tau$ is redone in
+  the next wider dtype (float64, or long double for float64 where NumPy has a wider one).
+- NaN: a NaN anywhere along the axis gives NaN along that axis (a single number for
+  `logsumexp`).
+- tolerance: tests/test_accuracy.py compares every result, in float16, float32 and float64,
+  along any axis, with mpmath at 60 digits on the exact binary values of the input, and checks
+  an error of at most $2\max(1, \kappa)$ ulps of the result's dtype, $\kappa$ being the
+  condition number of the problem at that input (computed in mpmath too).
 """
 
 from __future__ import annotations
@@ -17,7 +31,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_axis, check_positive_scalar
+from xentdoc._validation import (
+    as_float_array,
+    check_axis,
+    check_positive_scalar,
+    compute_dtype,
+    extended_dtype,
+    tiny_threshold,
+)
 from xentdoc.sigmoid import _scalar_if_0d
 
 
@@ -25,10 +46,10 @@ class _Normaliser(NamedTuple):
     """Pieces of the log-normaliser along one axis (shapes keep that axis, length 1 for reductions)."""
 
     top_index: np.ndarray  # index k of a maximum along the axis
-    top_logit: np.ndarray  # m = x[k]
-    shifted: np.ndarray  # s = (x - m) / temperature, every entry <= 0
+    top_logit: np.ndarray  # m = z[k]
+    shifted: np.ndarray  # s = (z - m) / temperature, every entry <= 0
     exp_shifted: np.ndarray  # e^s
-    tail: np.ndarray  # tau = sum of e^s over all entries but k
+    tail: np.ndarray  # tau = sum of e^s over all entries but k (in the extended dtype if tiny)
 
 
 def poison_tail(tail: np.ndarray, top_logit: np.ndarray) -> np.ndarray:
@@ -36,43 +57,99 @@ def poison_tail(tail: np.ndarray, top_logit: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(top_logit) | (top_logit == np.inf), np.nan, tail)
 
 
+def _tail_of_shifted(shifted: np.ndarray, top_index: np.ndarray) -> np.ndarray:
+    """tau along the last axis of `shifted` (C-contiguous there, so NumPy sums pairwise)."""
+    exp_shifted = np.exp(shifted)
+    np.put_along_axis(exp_shifted, top_index, 0, -1)
+    return exp_shifted.sum(axis=-1, keepdims=True)
+
+
+def refine_tiny_tail(tail, rows_logits, top_index, top_logit, temperature=1.0):
+    """Redo, in the extended dtype, every row whose tau is so small that its terms are subnormal.
+
+    A subnormal e^s keeps only a few significant bits; summed (or scaled up by a weight) those
+    lost bits become the leading ones. `rows_logits` has the classes on its last axis and the
+    rows of `tail` before it. Returns `tail`, promoted to the extended dtype when a row was redone.
+    """
+    dtype = rows_logits.dtype
+    wide = extended_dtype(dtype)
+    tiny = (tail > 0) & (tail < tiny_threshold(dtype))
+    if wide == dtype or not tiny.any():
+        return tail
+    n_classes = rows_logits.shape[-1]
+    rows = np.flatnonzero(tiny)
+    logits = rows_logits.reshape(-1, n_classes)[rows]
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = logits.astype(wide) - top_logit.reshape(-1, 1)[rows].astype(wide)
+        if temperature != 1.0:
+            shifted /= temperature
+    tail = tail.astype(wide)
+    tail.reshape(-1, 1)[rows] = _tail_of_shifted(shifted, top_index.reshape(-1, 1)[rows])
+    return tail
+
+
 def _normaliser(x: np.ndarray, axis: int, temperature: float = 1.0) -> _Normaliser:
-    """Decompose `x` along `axis` as described in the module docstring."""
-    top_index = np.expand_dims(np.argmax(x, axis=axis), axis)
-    top_logit = np.take_along_axis(x, top_index, axis)
+    """Decompose `x` along `axis` as described in the module docstring.
+
+    The work runs with `axis` moved last and the temporaries C-contiguous, so that every sum is
+    NumPy's pairwise sum (along any other axis NumPy adds sequentially); the pieces are returned
+    with `axis` back in place (as views).
+    """
+    moved = np.moveaxis(x, axis, -1)
+    top_index = np.expand_dims(np.argmax(moved, axis=-1), -1)
+    top_logit = np.take_along_axis(moved, top_index, -1)
     # Overflow of x - m (e.g. -1e308 - 1e308) means -inf, whose exponential is exactly 0;
     # inf - inf (an infinite maximum) is NaN and is dealt with by the callers.
     with np.errstate(over="ignore", invalid="ignore"):
-        shifted = x - top_logit
+        shifted = np.subtract(moved, top_logit, order="C")
         if temperature != 1.0:
             shifted /= temperature
         exp_shifted = np.exp(shifted)
-    top_exp = np.take_along_axis(exp_shifted, top_index, axis)
-    np.put_along_axis(exp_shifted, top_index, 0, axis)
-    tail = poison_tail(exp_shifted.sum(axis=axis, keepdims=True), top_logit)
-    np.put_along_axis(exp_shifted, top_index, top_exp, axis)
-    return _Normaliser(top_index, top_logit, shifted, exp_shifted, tail)
+    top_exp = np.take_along_axis(exp_shifted, top_index, -1)
+    np.put_along_axis(exp_shifted, top_index, 0, -1)
+    tail = exp_shifted.sum(axis=-1, keepdims=True)
+    np.put_along_axis(exp_shifted, top_index, top_exp, -1)
+    tail = poison_tail(refine_tiny_tail(tail, moved, top_index, top_logit, temperature), top_logit)
+    pieces = (top_index, top_logit, shifted, exp_shifted, tail)
+    return _Normaliser(*(np.moveaxis(piece, -1, axis) for piece in pieces))
 
 
 def _prepare(x, axis, temperature=1.0):
-    """Validate the common arguments; return (array, axis, temperature)."""
+    """Validate the common arguments; return (array in the compute dtype, axis, temperature,
+    output dtype, whether `x` was 0-d)."""
     x = as_float_array(x, "x")
-    axis = check_axis(axis, x.ndim)
+    scalar = x.ndim == 0
+    axis = check_axis(axis, max(x.ndim, 1))
     temperature = check_positive_scalar(temperature, "temperature")
-    return x, axis, temperature
+    out_dtype = x.dtype
+    x = x.astype(compute_dtype(x), copy=False)
+    if scalar:  # a 0-d input is one axis of length 1, as in torch and SciPy
+        x = x.reshape(1)
+    return x, axis, temperature, out_dtype, scalar
+
+
+def _finish(result: np.ndarray, out_dtype, scalar: bool):
+    """Round once to the output dtype; a 0-d input gives NumPy's scalar."""
+    with np.errstate(over="ignore"):  # beyond the output dtype's range: inf, as rounding says
+        result = np.asarray(result).astype(out_dtype, copy=False)
+    if scalar:
+        result = result.reshape(())
+    return _scalar_if_0d(result) if result.ndim == 0 else result
 
 
 def logsumexp(x, axis=-1, keepdims=False):
     r"""Logarithm of the sum of exponentials along an axis, without overflow or underflow.
 
-    $$\operatorname{logsumexp}(x) = \log \sum_j e^{x_j} = m + \log\Big(1 + \sum_{j \ne k} e^{x_j - m}\Big)$$
+    $$\operatorname{logsumexp}(z) = \log \sum_j e^{z_j} = m + \operatorname{log1p}\Big(\sum_{j \ne k} e^{z_j - m}\Big)$$
 
-    where $m = x_k$ is the largest entry.
+    where $m = z_k$ is the largest entry.
 
     Parameters
     ----------
     x : array_like
-        Real numbers, at least one dimension. Integers are promoted to float64.
+        Real numbers $z$. Integers are promoted to float64. A 0-d input is an axis of length
+        one: its log-sum-exp is the value itself (as `torch.logsumexp` and
+        `scipy.special.logsumexp`).
     axis : int, optional
         Axis to reduce. Default: the last.
     keepdims : bool, optional
@@ -88,14 +165,16 @@ def logsumexp(x, axis=-1, keepdims=False):
     TypeError
         If `x` is not real-valued or `axis` is not an integer.
     ValueError
-        If `x` is a scalar or `axis` is out of range.
+        If `axis` is out of range.
 
     Notes
     -----
     Factoring out the maximum keeps every exponential in $(0, 1]$, so no finite input
-    overflows; summing all but the top term and applying `log1p` keeps results close to
-    $m$ exact to the last bit. Special values: an axis of all $-\infty$ (or of length 0)
-    gives $-\infty$; any $+\infty$ gives $+\infty$; any NaN gives NaN (as `torch.logsumexp`).
+    overflows, and no finite input raises a RuntimeWarning; summing all but the top term and
+    applying `log1p` keeps results close to $m$ within a few ulps (see the module's tolerance
+    rule). Special values: an axis of all $-\infty$ (or of length 0) gives $-\infty$; any
+    $+\infty$ gives $+\infty$; any NaN gives NaN (as `torch.logsumexp`). The dtype, NaN and
+    tolerance rules are the module's.
 
     References
     ----------
@@ -106,16 +185,18 @@ def logsumexp(x, axis=-1, keepdims=False):
     --------
     >>> import numpy as np
     >>> from xentdoc import logsumexp
-    >>> x = np.array([1000.0, 1000.0])
+    >>> z = np.array([1000.0, 1000.0])
     >>> with np.errstate(over="ignore"):
-    ...     print(np.log(np.sum(np.exp(x))))
+    ...     print(np.log(np.sum(np.exp(z))))
     inf
-    >>> print(float(logsumexp(x)))
-    1000.6931471805599
-    >>> print(logsumexp(np.array([[0.0, 0.0], [1.0, -np.inf]]), axis=1))
-    [0.69314718 1.        ]
+    >>> print(round(float(logsumexp(z)), 10))
+    1000.6931471806
+    >>> print(np.round(logsumexp(np.array([[0.0, 0.0], [1.0, -np.inf]]), axis=1), 6))
+    [0.693147 1.      ]
+    >>> print(float(logsumexp(np.float16(3.5))), logsumexp(np.zeros(70000, np.float16)))
+    3.5 11.16
     """
-    x, axis, _ = _prepare(x, axis)
+    x, axis, _, out_dtype, scalar = _prepare(x, axis)
     if x.shape[axis] == 0:
         shape = list(x.shape)
         shape[axis] = 1
@@ -128,23 +209,24 @@ def logsumexp(x, axis=-1, keepdims=False):
                 parts.top_logit,
                 parts.top_logit + np.log1p(parts.tail),
             )
-    if not keepdims:
+    if not keepdims or scalar:
         result = np.squeeze(result, axis=axis)
-    return _scalar_if_0d(result)
+    return _finish(result, out_dtype, scalar)
 
 
 def log_softmax(x, axis=-1, temperature=1.0):
     r"""Logarithm of the softmax, computed without forming the softmax.
 
-    $$\log\operatorname{softmax}(x)_i = \frac{x_i}{T} - \operatorname{logsumexp}\Big(\frac{x}{T}\Big)
+    $$\log p_i = \log\operatorname{softmax}(z)_i = \frac{z_i}{T} - \operatorname{logsumexp}\Big(\frac{z}{T}\Big)
     = s_i - \operatorname{log1p}(\tau)$$
 
-    with $s = (x - \max x)/T$ and $\tau = \sum_{j \ne k} e^{s_j}$ over all but the top entry.
+    with $s = (z - \max z)/T$ and $\tau = \sum_{j \ne k} e^{s_j}$ over all but the top entry.
 
     Parameters
     ----------
     x : array_like
-        Logits, at least one dimension. Integers are promoted to float64.
+        Logits $z$. Integers are promoted to float64. A 0-d input is an axis of length one,
+        whose log-probability is 0 (as torch and SciPy).
     axis : int, optional
         Axis along which the softmax normalises. Default: the last.
     temperature : float, optional
@@ -152,7 +234,7 @@ def log_softmax(x, axis=-1, temperature=1.0):
 
     Returns
     -------
-    ndarray
+    ndarray or scalar
         Log-probabilities ($\le 0$), same shape and floating dtype as `x`.
 
     Raises
@@ -160,47 +242,48 @@ def log_softmax(x, axis=-1, temperature=1.0):
     TypeError
         If `x` is not real-valued or `axis` is not an integer.
     ValueError
-        If `x` is a scalar, `axis` is out of range, or `temperature` is not a positive finite
-        number.
+        If `axis` is out of range, or `temperature` is not a positive finite number.
 
     Notes
     -----
-    `np.log(softmax(x))` returns $-\infty$ as soon as a probability underflows, and 0 for a
+    `np.log(softmax(z))` returns $-\infty$ as soon as a probability underflows, and 0 for a
     top probability that rounds to 1. Here the top entry is $-\operatorname{log1p}(\tau)$,
-    exact even when $\tau \approx 10^{-18}$, where `torch.log_softmax` and
+    which keeps its value even when $\tau \approx 10^{-18}$, where `torch.log_softmax` and
     `scipy.special.log_softmax` return exactly 0. Special values follow torch: an axis with a
     $+\infty$, with a NaN, or made only of $-\infty$ gives NaN along that axis; single
-    $-\infty$ entries give $-\infty$ for those entries.
+    $-\infty$ entries give $-\infty$ for those entries. No finite input raises a
+    RuntimeWarning. The dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import log_softmax, softmax
-    >>> x = np.array([1000.0, 1.0])
+    >>> z = np.array([1000.0, 1.0])
     >>> with np.errstate(divide="ignore"):
-    ...     print(np.log(softmax(x)))
+    ...     print(np.log(softmax(z)))
     [   0. -inf]
-    >>> print(log_softmax(x))
+    >>> print(log_softmax(z))
     [   0. -999.]
-    >>> print(float(log_softmax(np.array([40.0, 0.0]))[0]))
-    -4.248354255291589e-18
+    >>> print(f"{float(log_softmax(np.array([40.0, 0.0]))[0]):.6e}")
+    -4.248354e-18
     """
-    x, axis, temperature = _prepare(x, axis, temperature)
+    x, axis, temperature, out_dtype, scalar = _prepare(x, axis, temperature)
     if x.shape[axis] == 0:
-        return x.copy()
+        return x.astype(out_dtype)
     parts = _normaliser(x, axis, temperature)
-    return parts.shifted - np.log1p(parts.tail)
+    return _finish(parts.shifted - np.log1p(parts.tail), out_dtype, scalar)
 
 
 def softmax(x, axis=-1, temperature=1.0):
     r"""Softmax: turn logits into probabilities that are positive and sum to one.
 
-    $$\operatorname{softmax}(x)_i = \frac{e^{x_i / T}}{\sum_j e^{x_j / T}}$$
+    $$p_i = \operatorname{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}$$
 
     Parameters
     ----------
     x : array_like
-        Logits, at least one dimension. Integers are promoted to float64.
+        Logits $z$. Integers are promoted to float64. A 0-d input is an axis of length one,
+        whose probability is 1 (as torch and SciPy).
     axis : int, optional
         Axis along which the probabilities sum to one. Default: the last.
     temperature : float, optional
@@ -209,7 +292,7 @@ def softmax(x, axis=-1, temperature=1.0):
 
     Returns
     -------
-    ndarray
+    ndarray or scalar
         Probabilities in $[0, 1]$, same shape and floating dtype as `x`.
 
     Raises
@@ -217,39 +300,44 @@ def softmax(x, axis=-1, temperature=1.0):
     TypeError
         If `x` is not real-valued or `axis` is not an integer.
     ValueError
-        If `x` is a scalar, `axis` is out of range, or `temperature` is not a positive finite
-        number.
+        If `axis` is out of range, or `temperature` is not a positive finite number.
 
     Notes
     -----
     Adding a constant $c$ to every logit multiplies numerator and denominator by $e^{c/T}$,
-    so the result is unchanged; the computation uses $c = -\max_j x_j$, which puts every
-    exponent in $(-\infty, 0]$: nothing overflows and the largest term is exactly 1. Each
-    probability then has a relative error of a few ulps. With two classes,
+    so the result is unchanged; the computation uses $c = -\max_j z_j$, which puts every
+    exponent in $(-\infty, 0]$: nothing overflows, no finite input raises a RuntimeWarning, and
+    the largest term is $e^0 = 1$. With two classes,
     $\operatorname{softmax}([a, b])_0 = \sigma(a - b)$. Special values follow torch: an axis
-    with a $+\infty$, with a NaN, or made only of $-\infty$ gives NaN along that axis.
+    with a $+\infty$, with a NaN, or made only of $-\infty$ gives NaN along that axis. The
+    dtype, NaN and tolerance rules are the module's.
 
     Examples
     --------
     >>> import numpy as np
     >>> from xentdoc import softmax
-    >>> print(softmax(np.array([1.0, 2.0, 3.0])))
-    [0.09003057 0.24472847 0.66524096]
-    >>> print(softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0))
-    [0.30060961 0.33222499 0.3671654 ]
+    >>> print(np.round(softmax(np.array([1.0, 2.0, 3.0])), 6))
+    [0.090031 0.244728 0.665241]
+    >>> print(np.round(softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0), 6))
+    [0.30061  0.332225 0.367165]
 
-    The naive formula overflows for large logits; the shift makes it exact:
+    The naive formula overflows for large logits; the shift does not:
 
-    >>> x = np.array([1000.0, 999.0])
+    >>> z = np.array([1000.0, 999.0])
     >>> with np.errstate(over="ignore", invalid="ignore"):
-    ...     print(np.exp(x) / np.sum(np.exp(x)))
+    ...     print(np.exp(z) / np.sum(np.exp(z)))
     [nan nan]
-    >>> print(softmax(x))
-    [0.73105858 0.26894142]
+    >>> print(np.round(softmax(z), 6))
+    [0.731059 0.268941]
+
+    float16 logits are summed in float32, so 3000 of them along axis 0 stay normalised:
+
+    >>> print(softmax(np.zeros((3000, 2), np.float16), axis=0)[0])
+    [0.0003333 0.0003333]
     """
-    x, axis, temperature = _prepare(x, axis, temperature)
+    x, axis, temperature, out_dtype, scalar = _prepare(x, axis, temperature)
     if x.shape[axis] == 0:
-        return x.copy()
+        return x.astype(out_dtype)
     parts = _normaliser(x, axis, temperature)
     # 1 + tau is the full sum: the top term is exactly e^0 = 1.
-    return parts.exp_shifted / (1 + parts.tail)
+    return _finish(parts.exp_shifted / (1 + parts.tail), out_dtype, scalar)

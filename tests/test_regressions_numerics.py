@@ -1,0 +1,338 @@
+"""Regression tests of issue 13: each failing input of the issue, and the cases of the same kind
+found since, named after its kind (K1 ... K4, 0-d inputs).
+
+Every expected value is computed by ``tests/reference.py`` (mpmath at 60 digits on the exact
+binary values of the inputs, weights and targets) and compared within
+``K * (max(1, condition number) + extra + log2(terms))`` ulps of the result's dtype.
+No warning is allowed: ``-W error`` semantics come from the ``filterwarnings`` mark below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import reference as ref
+import xentdoc
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+K = 2.0  # ulps per unit of condition number (the issue's target)
+REDUCTION_EXTRA = 2.0  # the division of a mean, and the final rounding to the input's dtype
+HAS_LONG_DOUBLE = np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant
+needs_long_double = pytest.mark.skipif(not HAS_LONG_DOUBLE,
+                                       reason="no long double wider than float64 here")
+
+
+def close(got, expected, dtype, extra=0.0, context=""):
+    ref.assert_close_ulps(got, expected, dtype, K, extra=extra, context=context)
+
+
+def repeated(row_ref: ref.Ref, count: int) -> ref.Ref:
+    """The reference of a sum of `count` identical rows, from the reference of one row."""
+    return ref.Ref(row_ref.value * count, row_ref.cond, count)
+
+
+# --------------------------------------------------------------------------------------------
+# K1: sums kept in the narrow dtype, or added sequentially along a non-last axis
+# --------------------------------------------------------------------------------------------
+
+
+def test_k1_cross_entropy_float16_kdim_3000_classes():
+    x = np.zeros((1, 3000, 2), np.float16)  # classes on axis 1, not the last
+    target = np.zeros((1, 2), int)
+    got = xentdoc.cross_entropy(x, target)
+    close(got, ref.cross_entropy(x, target), np.float16, REDUCTION_EXTRA)
+    assert got.dtype == np.float16
+
+
+def test_k1_softmax_float16_axis_0():
+    x = np.zeros((3000, 2), np.float16)
+    close(xentdoc.softmax(x, axis=0), ref.softmax(x, axis=0), np.float16)
+
+
+@pytest.mark.parametrize("function", ["softmax", "log_softmax", "logsumexp"])
+def test_k1_float16_sum_beyond_65504(function):
+    x = np.zeros(70000, np.float16)
+    got = getattr(xentdoc, function)(x)
+    close(got, getattr(ref, function)(x), np.float16, context=function)
+
+
+def test_k1_cross_entropy_float16_70000_classes():
+    x = np.zeros((1, 70000), np.float16)
+    close(xentdoc.cross_entropy(x, [0]), ref.cross_entropy(x, np.array([0])), np.float16,
+          REDUCTION_EXTRA)
+
+
+def test_k1_language_model_at_initialisation_float16():
+    # vocabulary 128,256, logits N(0, 0.02) in float16: the loss is about log(128256) = 11.76.
+    x = (np.random.default_rng(130).standard_normal((1, 128256)) * 0.02).astype(np.float16)
+    target = np.array([17])
+    got = xentdoc.cross_entropy(x, target)
+    close(got, ref.cross_entropy(x, target), np.float16, REDUCTION_EXTRA)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("function", ["softmax", "log_softmax", "logsumexp"])
+def test_k1_long_non_last_axis(function, dtype):
+    # 4096 entries along axis 0 of a C-contiguous array: NumPy would add them one by one.
+    x = (np.random.default_rng(131).standard_normal((4096, 3)) * 4).astype(dtype)
+    close(getattr(xentdoc, function)(x, axis=0), getattr(ref, function)(x, axis=0), dtype,
+          context=function)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_k1_cross_entropy_kdim_many_classes(dtype):
+    r = np.random.default_rng(132)
+    x = (r.standard_normal((2, 2000, 2)) * 3).astype(dtype)
+    target = r.integers(0, 2000, size=(2, 2))
+    close(xentdoc.cross_entropy(x, target, reduction="none"),
+          ref.cross_entropy(x, target, reduction="none"), dtype)
+    probs = r.dirichlet(np.ones(2000), size=(2, 2)).transpose(0, 2, 1)
+    close(xentdoc.cross_entropy(x, probs, reduction="none"),
+          ref.cross_entropy(x, probs, reduction="none"), dtype)
+
+
+# --------------------------------------------------------------------------------------------
+# K2: a tiny intermediate formed in the narrow dtype, then scaled up
+# --------------------------------------------------------------------------------------------
+
+
+def test_k2_weighted_tiny_loss_float32():
+    x = np.array([[0.0, -100.0]], np.float32)
+    weight = np.array([1e30, 1.0], np.float32)
+    got = xentdoc.cross_entropy(x, [0], weight=weight, reduction="none")
+    close(got, ref.cross_entropy(x, np.array([0]), weight=weight, reduction="none"), np.float32)
+
+
+def test_k2_sum_of_2_20_tiny_losses_float32():
+    count = 1 << 20
+    row = np.array([[0.0, -100.0]], np.float32)
+    got = xentdoc.cross_entropy(np.repeat(row, count, axis=0), np.zeros(count, int), reduction="sum")
+    close(got, repeated(ref.cross_entropy(row, np.array([0]), reduction="sum"), count), np.float32,
+          REDUCTION_EXTRA)
+
+
+@needs_long_double
+def test_k2_weighted_tiny_loss_float64():
+    x = np.array([[0.0, -720.0]])
+    weight = np.array([1e300, 1.0])
+    got = xentdoc.cross_entropy(x, [0], weight=weight, reduction="none")
+    close(got, ref.cross_entropy(x, np.array([0]), weight=weight, reduction="none"), np.float64)
+
+
+@needs_long_double
+def test_k2_sum_of_2_20_tiny_losses_float64():
+    count = 1 << 20
+    row = np.array([[0.0, -720.0]])
+    got = xentdoc.cross_entropy(np.repeat(row, count, axis=0), np.zeros(count, int), reduction="sum")
+    close(got, repeated(ref.cross_entropy(row, np.array([0]), reduction="sum"), count), np.float64,
+          REDUCTION_EXTRA)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_k2_many_subnormal_terms_in_one_normaliser(dtype):
+    # 999 terms e^-100 (float32) or e^-720 (float64), each subnormal: their rounding errors add up.
+    gap = 100.0 if dtype == np.float32 else 720.0
+    x = np.array([[0.0] + [-gap] * 999], dtype)
+    for function in ("log_softmax", "logsumexp"):
+        close(getattr(xentdoc, function)(x), getattr(ref, function)(x), dtype, context=function)
+    close(xentdoc.cross_entropy(x, [0], reduction="none"),
+          ref.cross_entropy(x, np.array([0]), reduction="none"), dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_k2_probability_target_weighted_tiny_loss(dtype):
+    gap, big = (100.0, 1e30) if dtype == np.float32 else (720.0, 1e300)
+    x = np.array([[0.0, -gap]], dtype)
+    probs = np.array([[1.0, 0.0]], dtype)
+    weight = np.array([big, 1.0], dtype)
+    if dtype == np.float64 and not HAS_LONG_DOUBLE:
+        pytest.skip("no long double wider than float64 here")
+    close(xentdoc.cross_entropy(x, probs, weight=weight, reduction="none"),
+          ref.cross_entropy(x, probs, weight=weight, reduction="none"), dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_k2_gradient_of_weighted_sum(dtype):
+    gap, big = (100.0, 1e30) if dtype == np.float32 else (720.0, 1e300)
+    if dtype == np.float64 and not HAS_LONG_DOUBLE:
+        pytest.skip("no long double wider than float64 here")
+    x = np.array([[0.0, -gap, 1.0]], dtype)
+    weight = np.array([big, 1.0, 1.0], dtype)
+    for target in (np.array([0]), np.array([[0.5, 0.0, 0.5]], dtype)):
+        close(xentdoc.cross_entropy_grad(x, target, weight=weight, reduction="sum"),
+              ref.cross_entropy_grad(x, target, weight=weight, reduction="sum"), dtype,
+              REDUCTION_EXTRA)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("option", ["weight", "pos_weight", "sum"])
+def test_k2_binary_with_logits_tiny_softplus(dtype, option):
+    gap, big = (100.0, 1e30) if dtype == np.float32 else (720.0, 1e300)
+    if dtype == np.float64 and not HAS_LONG_DOUBLE:
+        pytest.skip("no long double wider than float64 here")
+    x = np.array([gap, -gap, gap + 3.5, 1.0], dtype)
+    y = np.array([1.0, 0.0, 1.0, 0.5], dtype)
+    kwargs = {"reduction": "none"}
+    if option == "weight":
+        kwargs["weight"] = np.array([big, big, 3.0, 1.0], dtype)
+    elif option == "pos_weight":
+        kwargs["pos_weight"] = np.array([big, 1.0, big, 2.0], dtype)
+    else:
+        count = 1 << 16
+        x, y = np.repeat(x[:3], count), np.repeat(y[:3], count)
+        kwargs["reduction"] = "sum"
+    got = xentdoc.binary_cross_entropy_with_logits(x, y, **kwargs)
+    if option == "sum":
+        single = ref.binary_cross_entropy_with_logits(x[::count], y[::count], reduction="sum")
+        expected = repeated(single, count)
+    else:
+        expected = ref.binary_cross_entropy_with_logits(x, y, **kwargs)
+    close(got, expected, dtype, REDUCTION_EXTRA if option == "sum" else 0.0)
+
+
+# --------------------------------------------------------------------------------------------
+# K3: weights and targets cast down to the input's dtype
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weight", [[1e-8, 1e-8], [1e5, 1.0]])
+def test_k3_float16_input_float64_weight(weight):
+    x = np.zeros((2, 2), np.float16)
+    target = np.array([0, 1])
+    weight = np.array(weight)
+    for reduction in ("mean", "sum", "none"):
+        got = xentdoc.cross_entropy(x, target, weight=weight, reduction=reduction)
+        assert np.asarray(got).dtype == np.float16
+        extra = 0.0 if reduction == "none" else REDUCTION_EXTRA
+        close(got, ref.cross_entropy(x, target, weight=weight, reduction=reduction), np.float16,
+              extra, context=reduction)
+
+
+def test_k3_binary_with_logits_float64_weight_on_float16():
+    w = np.ones(10)
+    w[0] = 7e4  # beyond float16's largest value, 65504
+    x, y = np.zeros(10, np.float16), np.ones(10, np.float16)
+    got = xentdoc.binary_cross_entropy_with_logits(x, y, weight=w)
+    close(got, ref.binary_cross_entropy_with_logits(x, y, weight=w), np.float16, REDUCTION_EXTRA)
+
+
+def test_k3_other_parameters_are_not_narrowed():
+    x = np.zeros((2, 3), np.float16)
+    # pos_weight beyond float16's range
+    pos = np.array([7e4, 1.0, 1e-9])
+    y = np.ones((2, 3), np.float16)
+    close(xentdoc.binary_cross_entropy_with_logits(x, y, pos_weight=pos),
+          ref.binary_cross_entropy_with_logits(x, y, pos_weight=pos), np.float16, REDUCTION_EXTRA)
+    # a float64 probability target whose entries are not float16 values
+    probs = np.array([[0.1, 0.2, 0.7], [1 / 3, 1 / 3, 1 / 3]])
+    close(xentdoc.cross_entropy(x, probs), ref.cross_entropy(x, probs), np.float16, REDUCTION_EXTRA)
+    # nll_loss and binary_cross_entropy with float64 weights beyond float16's range
+    weight = np.array([1e5, 1.0, 1e-9])
+    log_probs = np.full((2, 3), -1.0986, np.float16)
+    target = np.array([0, 2])
+    close(xentdoc.nll_loss(log_probs, target, weight=weight, reduction="sum"),
+          ref.nll_loss(log_probs, target, weight=weight, reduction="sum"), np.float16, REDUCTION_EXTRA)
+    p = np.full((2, 3), 0.25, np.float16)
+    close(xentdoc.binary_cross_entropy(p, y, weight=weight, reduction="none"),
+          ref.binary_cross_entropy(p, y, weight=np.broadcast_to(weight, (2, 3)), reduction="none"),
+          np.float16)
+    # float32 input, float64 weight: computed in float64, returned as float32
+    x32 = np.array([[0.0, -100.0]], np.float32)
+    w64 = np.array([1e300, 1.0])
+    got = xentdoc.cross_entropy(x32, [0], weight=w64, reduction="none")
+    assert got.dtype == np.float32 and got[0] == np.inf  # 3.7e256 is beyond float32's range
+    close(xentdoc.cross_entropy_grad(x32, [0], weight=np.array([1e-30, 1.0]), reduction="sum"),
+          ref.cross_entropy_grad(x32, np.array([0]), weight=np.array([1e-30, 1.0]), reduction="sum"),
+          np.float32, REDUCTION_EXTRA)
+
+
+# --------------------------------------------------------------------------------------------
+# K4: 0 * inf and 0 * NaN left unguarded
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad_row", [[np.nan, 0.0, 1.0], [-np.inf, -np.inf, -np.inf],
+                                     [np.inf, 0.0, 1.0]])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2, 1.0])
+def test_k4_ignored_row_has_zero_gradient(bad_row, label_smoothing):
+    x = np.array([bad_row, [1.0, 2.0, 0.5]])
+    target = np.array([-100, 1])
+    grad = xentdoc.cross_entropy_grad(x, target, label_smoothing=label_smoothing)
+    assert np.all(grad[0] == 0)
+    expected = ref.cross_entropy_grad(x[1:], target[1:], label_smoothing=label_smoothing)
+    close(grad[1:], expected, np.float64, REDUCTION_EXTRA)
+    loss = xentdoc.cross_entropy(x, target, label_smoothing=label_smoothing)
+    close(loss, ref.cross_entropy(x[1:], target[1:], label_smoothing=label_smoothing), np.float64,
+          REDUCTION_EXTRA)
+
+
+def test_k4_full_label_smoothing_with_minus_inf_logit():
+    x = np.array([[-np.inf, 0.0]])
+    assert xentdoc.cross_entropy(x, [0], label_smoothing=1.0) == np.inf
+    assert ref.cross_entropy(x, np.array([0]), label_smoothing=1.0).value == ref.INF
+
+
+@needs_long_double
+def test_k4_full_label_smoothing_with_huge_gap():
+    x = np.array([[1e308, -1e308]])
+    got = xentdoc.cross_entropy(x, [1], label_smoothing=1.0)
+    close(got, ref.cross_entropy(x, np.array([1]), label_smoothing=1.0), np.float64, REDUCTION_EXTRA)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_k4_no_warning_for_finite_extremes(dtype):
+    big = float(np.finfo(dtype).max)
+    x = np.array([[big, -big, 0.0], [-big, big, 1.0]], dtype)
+    target = np.array([1, 0])
+    for label_smoothing in (0.0, 0.5, 1.0):
+        for reduction in ("mean", "sum", "none"):
+            xentdoc.cross_entropy(x, target, label_smoothing=label_smoothing, reduction=reduction)
+            xentdoc.cross_entropy_grad(x, target, label_smoothing=label_smoothing,
+                                       reduction=reduction)
+    xentdoc.binary_cross_entropy_with_logits(x, np.ones_like(x), weight=np.full(3, big))
+
+
+# --------------------------------------------------------------------------------------------
+# 0-d inputs: softmax -> 1, log_softmax -> 0, logsumexp -> the value (torch and SciPy agree)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("value", [3.5, -1e4, 0.0])
+def test_zero_dim_inputs(dtype, value):
+    x = np.array(value, dtype)
+    for function in ("softmax", "log_softmax", "logsumexp"):
+        got = getattr(xentdoc, function)(x)
+        assert np.shape(got) == () and np.asarray(got).dtype == dtype, function
+        expected = getattr(ref, function)(x.reshape(1))
+        value_ref = expected.value if function == "logsumexp" else expected.value[0]
+        cond = expected.cond if function == "logsumexp" else expected.cond[0]
+        close(got, ref.Ref(value_ref, cond), dtype, context=function)
+        assert getattr(xentdoc, function)(x, axis=0) == got
+
+
+def test_zero_dim_inputs_match_scipy_and_torch():
+    import scipy.special
+
+    from conftest import require
+
+    torch = require("torch")
+    for value in (2.0, -7.25, np.inf, -np.inf, np.nan):
+        x = np.float64(value)
+        ours = [xentdoc.softmax(x), xentdoc.log_softmax(x), xentdoc.logsumexp(x)]
+        with np.errstate(all="ignore"):  # SciPy warns on infinite scalars; xentdoc must not
+            theirs = [scipy.special.softmax(x), scipy.special.log_softmax(x),
+                      scipy.special.logsumexp(x)]
+        t = torch.tensor(value, dtype=torch.float64)
+        torch_values = [torch.softmax(t, 0).item(), torch.log_softmax(t, 0).item(),
+                        torch.logsumexp(t, 0).item()]
+        for name, a, b, c in zip(["softmax", "log_softmax", "logsumexp"], ours, theirs, torch_values):
+            np.testing.assert_equal(float(a), float(c), err_msg=f"{name}({value}) vs torch")
+            np.testing.assert_equal(float(a), float(b), err_msg=f"{name}({value}) vs scipy")
+
+
+def test_zero_dim_axis_out_of_range():
+    with pytest.raises(ValueError, match="axis"):
+        xentdoc.softmax(np.float64(1.0), axis=1)

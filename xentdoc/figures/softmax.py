@@ -8,7 +8,7 @@ from xentdoc.figures.style import COLORS, LINESTYLES, PALETTE, new_figure
 
 # The logits used on the page, so that the figures and the printed numbers agree.
 LOGITS = np.array([1.0, 2.0, 3.0, 5.0])
-# An input on which the model sees none of its classes: every logit is clearly negative.
+# Four clearly negative logits, read as a softmax and as one sigmoid per class (the page does the same).
 NOTHING_PRESENT_LOGITS = np.array([-4.0, -2.5, -5.0, -4.2])
 HATCHES = ["", "//", "..", "xx"]
 
@@ -60,11 +60,15 @@ def softmax_amplifies():
     return fig
 
 
+_AT_T10 = xentdoc.softmax(LOGITS, temperature=10.0)
+
+
 @figure(
     "softmax-temperature",
     alt=("Grouped bar chart of the softmax of the logits 1, 2, 3 and 5 at temperatures 0.5, 1, 2 and "
          "10. At temperature 0.5 the last class gets almost all the probability; as the temperature "
-         "rises the bars even out, and at temperature 10 they range only from 0.208 to 0.31."),
+         f"rises the bars even out, and at temperature 10 they range only from {_AT_T10.min():.3f} "
+         f"to {_AT_T10.max():.3f}."),
     caption="The same logits at four temperatures: low temperatures sharpen the distribution, high ones flatten it.",
 )
 def softmax_temperature():

@@ -58,10 +58,10 @@ def sigmoid(x):
     numbers, so the relative error grows as the value shrinks; $\sigma(-745)$ still returns
     the smallest positive float64, 5e-324, rather than 0.
 
-    At the other end, $1 + t$ rounds to 1 once $t$ is below half the spacing of float64 numbers
-    above 1 ($2^{-53}$), that is from $z = 53 \log 2 \approx 36.74$ on, and the result is exactly
-    1.0. (The float64 nearest to $\sigma(z)$ is 1.0 only from $z = 54 \log 2 \approx 37.43$; in
-    between this function is one ulp above it.) For $1 - \sigma(z)$ use `sigmoid(-x)`, which keeps
+    At the other end, in float64, $1 + t$ rounds to 1 once $t$ is below $2^{-53}$, half the
+    spacing of the float64 numbers just above 1, that is from $z = 53 \log 2 \approx 36.74$ on,
+    and the result is exactly 1.0. (The float64 nearest to $\sigma(z)$ is 1.0 only from
+    $z = 54 \log 2 \approx 37.43$; in between this function is one ulp above it.) For $1 - \sigma(z)$ use `sigmoid(-x)`, which keeps
     its precision. $\sigma(\pm\infty)$ is 1 or 0; NaN gives NaN.
 
     `torch.sigmoid` and `scipy.special.expit` agree with this function to within a few ulps
@@ -75,11 +75,14 @@ def sigmoid(x):
     >>> print(sigmoid(np.array([-2.0, 0.0, 2.0])))
     [0.11920292 0.5        0.88079708]
 
-    The naive formula overflows in the far tail; this one does not:
+    The naive formula overflows for very negative logits and returns 0 where $\sigma(z)$ is
+    still a positive (subnormal) float64; this one does not:
 
     >>> with np.errstate(over="ignore"):
-    ...     print(1 / (1 + np.exp(-np.array([-800.0]))))
+    ...     print(1 / (1 + np.exp(-np.array([-720.0]))))
     [0.]
+    >>> print(f"{float(sigmoid(-720.0)):.4e}")
+    2.0322e-313
     >>> print(float(sigmoid(-40.0)))
     4.248354255291589e-18
 
@@ -138,7 +141,7 @@ def softplus(x):
     >>> print(softplus(np.array([-1.0, 0.0, 1.0])))
     [0.31326169 0.69314718 1.31326169]
 
-    The naive formula overflows; softplus(x) tends to x:
+    The naive formula overflows; softplus(z) tends to z:
 
     >>> with np.errstate(over="ignore"):
     ...     print(np.log(1 + np.exp(np.array([1000.0]))))
@@ -228,9 +231,12 @@ def logit(p):
     $$\operatorname{logit}(p) = \operatorname{log1p}\left(\frac{2p - 1}{1 - p}\right)$$
 
     in which $2p - 1$ is computed without rounding error. The result is within a few ulps of
-    the logit. NaN gives NaN. `torch.logit` (without `eps`) agrees to within a few ulps away from
-    $p = 1/2$ but loses relative precision near it: in float64 its relative error exceeds 1e-12
-    at $p = 1/2 \pm 10^{-5}$, where this function stays within a few ulps. `scipy.special.logit` returns NaN outside $[0, 1]$, where this raises.
+    the logit. NaN gives NaN.
+
+    `torch.logit` (without `eps`) agrees to within a few ulps away from $p = 1/2$ but loses
+    relative precision near it: in float64 its relative error exceeds 1e-12 at
+    $p = 1/2 \pm 10^{-5}$, where this function stays within a few ulps.
+    `scipy.special.logit` returns NaN outside $[0, 1]$, where this raises.
 
     Examples
     --------

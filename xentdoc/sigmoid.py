@@ -1,7 +1,13 @@
 r"""The logistic sigmoid and its relatives: log-sigmoid, softplus and logit.
 
-Each is computed so that no finite input overflows and the result keeps full relative precision,
-including deep in the tails where the textbook formulas return 0, 1 or ±inf.
+Each is computed so that no finite input overflows and the result stays within a few ulps of
+the mathematical value (tests/test_accuracy.py and tests/test_claims_sigmoid.py check this against
+mpmath), including deep in the tails where the textbook formulas return 0, 1 or ±inf. Where a
+result is subnormal (below about 2.2e-308 in float64), an ulp is the fixed spacing of subnormal
+numbers, so "a few ulps" there is an absolute, not a relative, bound.
+
+The mathematics writes the argument as $z$ (a logit) and a probability as $p$; the parameters
+keep the names `x` and `p`.
 """
 
 from __future__ import annotations
@@ -17,19 +23,22 @@ def _scalar_if_0d(result: np.ndarray):
 
 
 def sigmoid(x):
-    r"""Logistic sigmoid: squash any real number into the open interval (0, 1).
+    r"""Logistic sigmoid: map any real number $z$ to a probability.
 
-    $$\sigma(x) = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}$$
+    $$\sigma(z) = \frac{1}{1 + e^{-z}} = \frac{e^{z}}{1 + e^{z}}$$
+
+    In real arithmetic $0 < \sigma(z) < 1$; in floating point the result can round to 0 or 1
+    (see Notes).
 
     Parameters
     ----------
     x : array_like
-        Real numbers (logits). Integers are promoted to float64.
+        The logits $z$, real numbers. Integers are promoted to float64.
 
     Returns
     -------
     ndarray or scalar
-        $\sigma(x)$, same shape and floating dtype as `x`.
+        $\sigma(z)$, same shape and floating dtype as `x`.
 
     Raises
     ------
@@ -38,15 +47,26 @@ def sigmoid(x):
 
     Notes
     -----
-    Both forms above are exact in real arithmetic; in floating point the first overflows
-    `exp(-x)` for very negative `x` and the second overflows for very positive `x`. Using
-    $t = e^{-|x|} \in (0, 1]$, which never overflows,
+    The two forms above are equal in real arithmetic; in floating point the first overflows
+    `exp(-z)` for very negative $z$ and the second overflows for very positive $z$. With
+    $t = e^{-|z|} \in (0, 1]$, which never overflows,
 
-    $$\sigma(x) = \begin{cases} 1/(1 + t) & x \ge 0 \\ t/(1 + t) & x < 0 \end{cases}$$
+    $$\sigma(z) = \begin{cases} 1/(1 + t) & z \ge 0 \\ t/(1 + t) & z < 0 \end{cases}$$
 
-    keeps a relative error of a few ulps everywhere, so tiny probabilities such as
-    $\sigma(-745) \approx 5\times 10^{-324}$ are not lost. $\sigma(\pm\infty)$ is 1 or 0;
-    NaN gives NaN. Matches `torch.sigmoid` (and `scipy.special.expit`).
+    The result is within a few ulps of $\sigma(z)$. Where $\sigma(z)$ is subnormal
+    ($z$ below about -708 in float64, -87 in float32) an ulp is the spacing of subnormal
+    numbers, so the relative error grows as the value shrinks; $\sigma(-745)$ still returns
+    the smallest positive float64, 5e-324, rather than 0.
+
+    At the other end, in float64, $1 + t$ rounds to 1 once $t$ is below $2^{-53}$, half the
+    spacing of the float64 numbers just above 1, that is from $z = 53 \log 2 \approx 36.74$ on,
+    and the result is exactly 1.0. (The float64 nearest to $\sigma(z)$ is 1.0 only from
+    $z = 54 \log 2 \approx 37.43$; in between this function is one ulp above it.) For $1 - \sigma(z)$ use `sigmoid(-x)`, which keeps
+    its precision. $\sigma(\pm\infty)$ is 1 or 0; NaN gives NaN.
+
+    `torch.sigmoid` and `scipy.special.expit` agree with this function to within a few ulps
+    wherever the result is a normal number. Below $z \approx -709.78$ in float64 ($-88.72$ in
+    float32), where $e^{-z}$ overflows, they return 0 and this function a subnormal number.
 
     Examples
     --------
@@ -55,13 +75,21 @@ def sigmoid(x):
     >>> print(sigmoid(np.array([-2.0, 0.0, 2.0])))
     [0.11920292 0.5        0.88079708]
 
-    The naive formula overflows in the far tail; this one does not:
+    The naive formula overflows for very negative logits and returns 0 where $\sigma(z)$ is
+    still a positive (subnormal) float64; this one does not:
 
     >>> with np.errstate(over="ignore"):
-    ...     print(1 / (1 + np.exp(-np.array([-800.0]))))
+    ...     print(1 / (1 + np.exp(-np.array([-720.0]))))
     [0.]
+    >>> print(f"{float(sigmoid(-720.0)):.4e}")
+    2.0322e-313
     >>> print(float(sigmoid(-40.0)))
     4.248354255291589e-18
+
+    From about 36.74 on the result is 1.0; the complement keeps its precision:
+
+    >>> print(float(sigmoid(36.8)), float(sigmoid(-36.8)))
+    1.0 1.042228790559592e-16
     """
     x = as_float_array(x, "x")
     # exp(-|x|) lies in (0, 1]: no overflow for any input.
@@ -73,19 +101,20 @@ def sigmoid(x):
 
 
 def softplus(x):
-    r"""Softplus: the smooth version of $\max(x, 0)$.
+    r"""Softplus: a smooth version of $\max(z, 0)$.
 
-    $$\operatorname{softplus}(x) = \log(1 + e^{x})$$
+    $$\operatorname{softplus}(z) = \log(1 + e^{z})$$
 
     Parameters
     ----------
     x : array_like
-        Real numbers. Integers are promoted to float64.
+        Real numbers $z$. Integers are promoted to float64.
 
     Returns
     -------
     ndarray or scalar
-        $\log(1 + e^x) > 0$, same shape and floating dtype as `x`.
+        $\log(1 + e^z)$, positive in real arithmetic (it rounds to 0 for $z$ below about -745
+        in float64), same shape and floating dtype as `x`.
 
     Raises
     ------
@@ -96,13 +125,14 @@ def softplus(x):
     -----
     Computed as
 
-    $$\operatorname{softplus}(x) = \max(x, 0) + \operatorname{log1p}\left(e^{-|x|}\right)$$
+    $$\operatorname{softplus}(z) = \max(z, 0) + \operatorname{log1p}\left(e^{-|z|}\right)$$
 
-    which never overflows and keeps full relative precision at both ends: for very negative
-    $x$ the value is $e^{x}$ (not 0), for very positive $x$ it is $x + e^{-x}$. Note that
-    `torch.nn.functional.softplus` returns exactly $x$ above its `threshold` of 20, an error of
-    about $2\times 10^{-9}$ that is visible in float64. softplus$(+\infty) = +\infty$,
-    softplus$(-\infty) = 0$, NaN gives NaN.
+    which never overflows and stays within a few ulps at both ends: for very negative $z$ the
+    value is about $e^{z}$ (not 0; subnormal below about -708 in float64, where an ulp is
+    the subnormal spacing), for very positive $z$ it is about $z + e^{-z}$. By default
+    `torch.nn.functional.softplus` returns $z$ itself above its `threshold` of 20, an error
+    of $e^{-z}$, up to about $2\times 10^{-9}$, which is visible in float64.
+    softplus$(+\infty) = +\infty$, softplus$(-\infty) = 0$, NaN gives NaN.
 
     Examples
     --------
@@ -111,7 +141,7 @@ def softplus(x):
     >>> print(softplus(np.array([-1.0, 0.0, 1.0])))
     [0.31326169 0.69314718 1.31326169]
 
-    The naive formula overflows; softplus(x) tends to x:
+    The naive formula overflows; softplus(z) tends to z:
 
     >>> with np.errstate(over="ignore"):
     ...     print(np.log(1 + np.exp(np.array([1000.0]))))
@@ -130,17 +160,18 @@ def softplus(x):
 def log_sigmoid(x):
     r"""Logarithm of the sigmoid, computed without forming the sigmoid.
 
-    $$\log \sigma(x) = -\operatorname{softplus}(-x) = -\log(1 + e^{-x})$$
+    $$\log \sigma(z) = -\operatorname{softplus}(-z) = -\log(1 + e^{-z})$$
 
     Parameters
     ----------
     x : array_like
-        Real numbers (logits). Integers are promoted to float64.
+        The logits $z$, real numbers. Integers are promoted to float64.
 
     Returns
     -------
     ndarray or scalar
-        $\log\sigma(x) < 0$, same shape and floating dtype as `x`.
+        $\log\sigma(z)$, negative in real arithmetic (it rounds to -0.0 for $z$ above about
+        745 in float64), same shape and floating dtype as `x`.
 
     Raises
     ------
@@ -149,11 +180,12 @@ def log_sigmoid(x):
 
     Notes
     -----
-    `np.log(sigmoid(x))` fails twice: for very negative $x$ the sigmoid underflows to 0 and
-    the log to $-\infty$ (the true value is about $x$), and for large positive $x$ the sigmoid
-    rounds to 1 and the log to 0 (the true value is about $-e^{-x}$). Through softplus both
-    ends keep full precision. $\log\sigma(+\infty) = 0$, $\log\sigma(-\infty) = -\infty$,
-    NaN gives NaN. Same values as `torch.nn.functional.logsigmoid`, more precise in the tails.
+    `np.log(sigmoid(x))` fails twice: for very negative $z$ the sigmoid underflows to 0 and
+    the log to $-\infty$, although $\log\sigma(z) \approx z$ is an ordinary number; and for
+    large positive $z$ the sigmoid rounds to 1 and the log to 0, although
+    $\log\sigma(z) \approx -e^{-z}$ is not 0. Through softplus both ends stay within a few ulps.
+    $\log\sigma(+\infty) = 0$, $\log\sigma(-\infty) = -\infty$, NaN gives NaN.
+    `torch.nn.functional.logsigmoid` gives the same values to within 2 ulps, in the tails too.
 
     Examples
     --------
@@ -177,7 +209,7 @@ def logit(p):
     Parameters
     ----------
     p : array_like
-        Probabilities in $[0, 1]$. Integers are promoted to float64.
+        Probabilities $p$ in $[0, 1]$. Integers are promoted to float64.
 
     Returns
     -------
@@ -198,8 +230,13 @@ def logit(p):
 
     $$\operatorname{logit}(p) = \operatorname{log1p}\left(\frac{2p - 1}{1 - p}\right)$$
 
-    in which $2p - 1$ is exact. NaN gives NaN. `torch.logit` (without `eps`) gives the same
-    values; `scipy.special.logit` returns NaN outside $[0, 1]$ where this raises.
+    in which $2p - 1$ is computed without rounding error. The result is within a few ulps of
+    the logit. NaN gives NaN.
+
+    `torch.logit` (without `eps`) agrees to within a few ulps away from $p = 1/2$ but loses
+    relative precision near it: in float64 its relative error exceeds 1e-12 at
+    $p = 1/2 \pm 10^{-5}$, where this function stays within a few ulps.
+    `scipy.special.logit` returns NaN outside $[0, 1]$, where this raises.
 
     Examples
     --------

@@ -4,20 +4,23 @@ The course's page *Gradients and training* uses this module to compare two losse
 model, the same data, the same learning rate and the same number of steps:
 
 - **cross-entropy** of the softmax probabilities (`xentdoc.cross_entropy`), whose gradient with
-  respect to the logits is $(\operatorname{softmax}(z) - y) / N$;
+  respect to the logits is $(p - y) / N$, with $p = \operatorname{softmax}(z)$ and $y$ the one-hot
+  targets;
 - **squared error** of the softmax probabilities against the one-hot targets,
 
 $$
-L_{\text{SE}} = \frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{C} \bigl(p_{nk} - y_{nk}\bigr)^2,
+L_{\text{SE}} = \frac{1}{N} \sum_{n=1}^{N} \sum_{c=1}^{C} \bigl(p_{n,c} - y_{n,c}\bigr)^2,
 \qquad p_n = \operatorname{softmax}(z_n),
 $$
 
 whose gradient carries an extra factor of the softmax Jacobian and so fades away when the model
 is confidently wrong.
 
-The model is a linear map followed by softmax: $z = x W + b$ with $W$ of shape (2, 3). The data are
-three Gaussian blobs in the plane drawn with `numpy.random.default_rng(seed)`, so every run is
-reproducible bit for bit. Only NumPy and `xentdoc` are used.
+The model is a linear map followed by softmax: logits $z = x W + b$ for an input point $x$, with
+$W$ of shape (2, 3). The data are three Gaussian blobs in the plane drawn with
+`numpy.random.default_rng(seed)`, so the same seed gives the same points and the same run (with the
+same NumPy). Only NumPy and `xentdoc` are used. In the code the target class indices $t_n$ are
+called `labels`.
 
 Examples
 --------
@@ -98,14 +101,16 @@ def _one_hot(labels, num_classes):
 
 
 def squared_error(logits, labels):
-    r"""Squared error of the softmax probabilities against one-hot targets, averaged over samples.
+    r"""Squared error of the softmax probabilities against one-hot targets, averaged over examples.
 
     $$
-    L_{\text{SE}} = \frac{1}{N} \sum_{n} \sum_{k} \bigl(\operatorname{softmax}(z_n)_k - y_{nk}\bigr)^2
+    L_{\text{SE}} = \frac{1}{N} \sum_{n} \sum_{c} \bigl(\operatorname{softmax}(z_n)_c - y_{n,c}\bigr)^2
     $$
 
-    It sums over classes and averages over samples (the Brier score). PyTorch's
-    ``F.mse_loss(probs, one_hot)`` averages over classes too, so it is this value divided by $C$.
+    with $y_n$ the one-hot vector of the target class $t_n$. It sums over classes and averages
+    over examples (the multi-class Brier score). PyTorch's ``F.mse_loss(probs, one_hot)``
+    averages over classes too, so it is this value divided by $C$
+    (tests/test_claims_sigmoid.py checks this with torch).
 
     Examples
     --------
@@ -122,13 +127,14 @@ def squared_error_grad(logits, labels):
     r"""Gradient of `squared_error` with respect to the logits.
 
     With $p = \operatorname{softmax}(z)$ and $r = p - y$, the chain rule through the softmax
-    Jacobian $\partial p_k / \partial z_j = p_k(\delta_{kj} - p_j)$ gives, per sample,
+    Jacobian $\partial p_k / \partial z_j = p_k(\delta_{kj} - p_j)$ gives, per example,
 
     $$
     \frac{\partial L}{\partial z_j} = \frac{2}{N}\, p_j \Bigl(r_j - \sum_k r_k\, p_k\Bigr).
     $$
 
-    The factor $p_j$ is why the gradient vanishes when the target's probability is tiny.
+    The factor $p_j$ is why the gradient fades when the model is confidently wrong: every
+    entry for which $p_j$ is tiny, the target's included, gets almost no gradient.
 
     Examples
     --------
@@ -197,7 +203,7 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
     features : array_like of shape (N, D)
         The inputs.
     labels : array_like of shape (N,), int
-        Class indices in ``range(3)``.
+        The target class indices $t_n$, in ``range(3)``.
     loss : {"cross_entropy", "squared_error"}
         Which loss to minimise (see the module docstring).
     learning_rate : float
@@ -214,17 +220,19 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
 
     Examples
     --------
-    From a confidently wrong start, cross-entropy recovers within a few dozen steps while
-    squared error is still stuck after two hundred:
+    From a confidently wrong start, cross-entropy is above 90% accuracy within a few dozen steps,
+    while squared error is still below 40% after two hundred. The accuracy before the first
+    step, after 50 steps and after 200:
 
+    >>> import numpy as np
     >>> features, labels = make_blobs()
     >>> start = confidently_wrong_weights()
     >>> by_ce = train(features, labels, "cross_entropy", initial_weights=start)
     >>> by_se = train(features, labels, "squared_error", initial_weights=start)
-    >>> float(by_ce.accuracies[0]), float(by_se.accuracies[0])
-    (0.022, 0.022)
-    >>> bool(by_ce.accuracies[50] > 0.9), bool(by_se.accuracies[50] < 0.1)
-    (True, True)
+    >>> print(np.round(by_ce.accuracies[[0, 50, 200]], 3))
+    [0.022 0.944 0.956]
+    >>> print(np.round(by_se.accuracies[[0, 50, 200]], 3))
+    [0.022 0.033 0.322]
     """
     if loss not in LOSSES:
         raise ValueError(f"`loss` must be one of {LOSSES}, got {loss!r}.")

@@ -28,15 +28,20 @@ def log_unit_interval():
     return fig
 
 
+# The probabilities marked on the -log p curve.
+MARKED = np.array([0.9, 0.5, 0.1, 0.01])
+
+
 @figure(
     "negative-log",
     alt=("The loss minus log p for p between 0.001 and 1: it is 0 at p = 1 and rises ever more "
-         "steeply as p approaches 0; marked points show 0.105 at p = 0.9, 0.693 at p = 0.5, "
-         "2.303 at p = 0.1 and 4.605 at p = 0.01."),
+         "steeply as p approaches 0; marked points show "
+         + ", ".join(f"{-np.log(p):.3f} at p = {p:g}" for p in MARKED[:-1])
+         + f" and {-np.log(MARKED[-1]):.3f} at p = {MARKED[-1]:g}."),
     caption="−log p, the loss when the correct answer gets probability p: small when p is near 1, huge when p is near 0.",
 )
 def negative_log():
-    marked = np.array([0.9, 0.5, 0.1, 0.01])
+    marked = MARKED
     fig, ax = new_figure(height=3.2)
     ax.plot(PROBS, -np.log(PROBS), color=PALETTE["vermillion"])
     ax.plot(marked, -np.log(marked), "o", color=PALETTE["black"], markersize=4)

@@ -12,12 +12,18 @@ LOGITS = np.array([[2.0, 0.5, -1.0, 0.0], [0.1, 0.2, 3.0, -0.5], [1.5, 1.4, 0.3,
 TARGETS = np.array([0, 2, 1])
 
 
+_PICKED = xentdoc.log_softmax(LOGITS)[np.arange(len(TARGETS)), TARGETS]
+
+
 @figure(
     "nll-picking",
     alt=("A three-by-four grid of log-probabilities, one row per example and one column per class. "
-         "The cell of each example's target class is outlined: -0.342 in row 0, -0.136 in row 1 and "
-         "-1.694 in row 2. A column on the right lists the per-example losses 0.342, 0.136 and "
-         "1.694, the same numbers negated; their mean is the negative log-likelihood, 0.724."),
+         "The cell of each example's target class is outlined: "
+         + ", ".join(f"{v:.3f} in row {n}" for n, v in enumerate(_PICKED[:-1]))
+         + f" and {_PICKED[-1]:.3f} in row {len(_PICKED) - 1}. A column on the right lists the "
+         "per-example losses " + ", ".join(f"{-v:.3f}" for v in _PICKED[:-1])
+         + f" and {-_PICKED[-1]:.3f}, the same numbers negated; their mean is the negative "
+         f"log-likelihood, {-_PICKED.mean():.3f}."),
     caption="NLL picks one log-probability per row, the target's (outlined), negates it and averages.",
 )
 def nll_picking():

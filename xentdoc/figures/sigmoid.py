@@ -9,21 +9,22 @@ from xentdoc.figures.style import PALETTE, new_figure
 
 @figure(
     "sigmoid-and-derivative",
-    alt=("The sigmoid rises smoothly from 0 to 1, crossing 0.5 at x = 0; its derivative is a "
-         "bell-shaped curve that peaks at 0.25 at x = 0 and is almost 0 in both tails."),
+    alt=("Over the logit z from -8 to 8, the sigmoid rises smoothly towards 1, crossing 0.5 at "
+         "z = 0; its derivative is a bell-shaped curve that peaks at 0.25 at z = 0 and is almost 0 "
+         "in both tails."),
     caption="The sigmoid σ and its derivative σ(1 − σ): steep in the middle, flat (saturated) in the tails.",
 )
 def sigmoid_and_derivative():
-    x = np.linspace(-8, 8, 401)
-    p = xentdoc.sigmoid(x)
+    z = np.linspace(-8, 8, 401)
+    p = xentdoc.sigmoid(z)
     fig, ax = new_figure()
-    ax.plot(x, p, color=PALETTE["blue"], linestyle="-", label="sigmoid σ(x)")
-    ax.plot(x, p * (1 - p), color=PALETTE["vermillion"], linestyle="--", label="derivative σ(x)(1 − σ(x))")
+    ax.plot(z, p, color=PALETTE["blue"], linestyle="-", label="sigmoid σ(z)")
+    ax.plot(z, p * (1 - p), color=PALETTE["vermillion"], linestyle="--", label="derivative σ(z)(1 − σ(z))")
     centre = float(xentdoc.sigmoid(0.0))
     ax.plot([0, 0], [centre, centre * (1 - centre)], "o", color=PALETTE["black"], markersize=4)
     ax.annotate("0.5", (0, centre), xytext=(8, -4), textcoords="offset points")
     ax.annotate("0.25", (0, centre * (1 - centre)), xytext=(-12, 8), textcoords="offset points")
-    ax.set_xlabel("x (logit)")
+    ax.set_xlabel("z (logit)")
     ax.set_ylim(-0.02, 1.05)
     ax.legend(loc="upper left")
     return fig

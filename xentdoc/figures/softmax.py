@@ -4,11 +4,11 @@ import numpy as np
 
 import xentdoc
 from xentdoc.figures.registry import figure
-from xentdoc.figures.style import COLORS, PALETTE, new_figure
+from xentdoc.figures.style import COLORS, LINESTYLES, PALETTE, new_figure
 
 # The logits used on the page, so that the figures and the printed numbers agree.
 LOGITS = np.array([1.0, 2.0, 3.0, 5.0])
-# An input on which the model sees none of its classes: every logit is clearly negative.
+# Four clearly negative logits, read as a softmax and as one sigmoid per class (the page does the same).
 NOTHING_PRESENT_LOGITS = np.array([-4.0, -2.5, -5.0, -4.2])
 HATCHES = ["", "//", "..", "xx"]
 
@@ -20,36 +20,55 @@ def _label_bars(ax, bars, fmt):
                     xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=9)
 
 
+# The leader's probability when it leads each of R rivals by the same margin: 1 / (1 + R e^-lead).
+RIVALS = [1, 2, 9, 99]
+MARKED = [(99, 2.0), (2, 0.1)]  # (rivals, lead): the two cases the page computes
+
+
+def _leader_probability(rivals, lead):
+    return float(xentdoc.softmax(np.concatenate([[lead], np.zeros(rivals)]))[0])
+
+
 @figure(
     "softmax-amplifies",
-    alt=("Two bar charts of the same four classes. Left: the logits 1, 2, 3 and 5. Right: their "
-         "softmax probabilities 0.015, 0.041, 0.112 and 0.831; the largest logit, less than twice "
-         "the runner-up, takes most of the probability."),
-    caption="Logits (left) and their softmax probabilities (right): the exponential amplifies the largest logit.",
+    alt=("Curves of the largest class's softmax probability against its lead over each rival, for "
+         "1, 2, 9 and 99 rivals. Every curve rises towards 1 as the lead grows, but the more rivals "
+         "there are the larger the lead it needs: a lead of 2 gives "
+         f"{_leader_probability(1, 2.0):.3f} against one rival and only "
+         f"{_leader_probability(99, 2.0):.3f} against 99, and a lead of 0.1 among three classes "
+         f"gives {_leader_probability(2, 0.1):.3f}."),
+    caption=("The largest class's probability when it leads each of R rivals by the same margin: "
+             "each unit of lead multiplies its odds against every rival by e, but the rivals share "
+             "the rest, so how close to 1 it gets depends on the scale of the lead and on R."),
 )
 def softmax_amplifies():
-    classes = np.arange(len(LOGITS))
-    fig, (ax_logits, ax_probs) = new_figure(ncols=2, height=3.0)
-    bars = ax_logits.bar(classes, LOGITS, color=PALETTE["sky"], edgecolor=PALETTE["black"])
-    _label_bars(ax_logits, bars, ".0f")
-    ax_logits.set_ylabel("logit")
-    ax_logits.set_ylim(0, 6)
-    bars = ax_probs.bar(classes, xentdoc.softmax(LOGITS), color=PALETTE["blue"], edgecolor=PALETTE["black"])
-    _label_bars(ax_probs, bars, ".3f")
-    ax_probs.set_ylabel("softmax probability")
-    ax_probs.set_ylim(0, 1)
-    for ax in (ax_logits, ax_probs):
-        ax.set_xticks(classes)
-        ax.set_xlabel("class")
-        ax.grid(axis="x", visible=False)
+    leads = np.linspace(0, 10, 201)
+    fig, ax = new_figure()
+    for k, rivals in enumerate(RIVALS):
+        probs = [_leader_probability(rivals, lead) for lead in leads]
+        ax.plot(leads, probs, color=COLORS[k], linestyle=LINESTYLES[k],
+                label=f"{rivals} rival{'s' if rivals > 1 else ''}")
+    for rivals, lead in MARKED:
+        p = _leader_probability(rivals, lead)
+        ax.plot([lead], [p], "o", color=PALETTE["black"], markersize=4)
+        ax.annotate(f"{p:.3f}", (lead, p), xytext=(6, -14 if rivals == 2 else 2), textcoords="offset points")
+    ax.set_xlabel("lead of the largest logit over each rival")
+    ax.set_ylabel("probability of the largest class")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="lower right")
     return fig
+
+
+_AT_T10 = xentdoc.softmax(LOGITS, temperature=10.0)
 
 
 @figure(
     "softmax-temperature",
     alt=("Grouped bar chart of the softmax of the logits 1, 2, 3 and 5 at temperatures 0.5, 1, 2 and "
          "10. At temperature 0.5 the last class gets almost all the probability; as the temperature "
-         "rises the bars even out, and at temperature 10 they range only from 0.208 to 0.31."),
+         f"rises the bars even out, and at temperature 10 they range only from {_AT_T10.min():.3f} "
+         f"to {_AT_T10.max():.3f}."),
     caption="The same logits at four temperatures: low temperatures sharpen the distribution, high ones flatten it.",
 )
 def softmax_temperature():
@@ -69,12 +88,20 @@ def softmax_temperature():
     return fig
 
 
+_NOTHING_SOFTMAX = xentdoc.softmax(NOTHING_PRESENT_LOGITS)
+_NOTHING_SIGMOID = xentdoc.sigmoid(NOTHING_PRESENT_LOGITS)
+
+
 @figure(
     "softmax-vs-sigmoids",
-    alt=("Grouped bar chart for an input on which every logit is negative. The softmax bars add up "
-         "to 1 and give class 1 a probability of 0.672; the independent sigmoid bars are all below "
-         "0.1, well under the dashed threshold line at 0.5, so no class is predicted."),
-    caption="When no class is present: the softmax still picks one; independent sigmoids with a threshold answer \"none\".",
+    alt=("Grouped bar chart of four negative logits read two ways. As softmax probabilities they "
+         f"add up to 1 and class {int(np.argmax(_NOTHING_SOFTMAX))} gets "
+         f"{_NOTHING_SOFTMAX.max():.3f}; as four independent sigmoids they are all at most "
+         f"{_NOTHING_SIGMOID.max():.3f}, below the dashed threshold line at 0.5, so no class is "
+         "predicted."),
+    caption=("The same logits read two ways: the softmax must hand out all the probability; "
+             "independent sigmoids can answer \"none\", if the model was trained on examples "
+             "where no class is present."),
 )
 def softmax_vs_sigmoids():
     classes = np.arange(len(NOTHING_PRESENT_LOGITS))

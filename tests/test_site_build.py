@@ -1,4 +1,4 @@
-"""The site builds with `mkdocs build --strict`, self-contained: every page, formula and figure."""
+"""The site builds with `properdocs build --strict`, self-contained: every page, formula and figure."""
 
 import importlib.util
 import inspect
@@ -68,14 +68,14 @@ def nav_pages():
 
 
 def output_of(page):
-    """Where `mkdocs build` writes a page (use_directory_urls)."""
+    """Where the build writes a page (use_directory_urls)."""
     stem = page[: -len(".md")]
     return "index.html" if stem == "index" else (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/index.html"
 
 
 def test_build_succeeds_in_strict_mode(site_build):
     run, _ = site_build
-    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stderr[-6000:]}"
+    assert run.returncode == 0, f"properdocs build --strict failed:\n{run.stderr[-6000:]}"
 
 
 def test_every_nav_page_is_built(built_site):

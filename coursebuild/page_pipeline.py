@@ -8,8 +8,9 @@ calls them; nothing here imports it, so a generator without hooks could run the 
    `write_citations` (each `{{ citation("bibtex") }}` line becomes the entry from CITATION.cff).
    The generator then converts the Markdown (Python-Markdown and pymdown-extensions), and
    `add_page_info` ends the page's HTML with its version and the date it last changed.
-   SITE_FILES are the files the build adds besides the pages (figures, CITATION.cff,
-   versions.json, the print page's shell and styles, Material's table rules in extra.css).
+   SITE_FILES (`site_files`) are the files the build adds besides the pages (the figures,
+   CITATION.cff, versions.json, the print page's shell and styles); the site's extra.css gains
+   Material's table rules (`extra_css_with_table_rules`).
 
 2. The theme wraps the HTML into the page as the generator writes it. PAGE_STEPS then finish
    every page, each a function (html, page) -> html of the page's HTML and the facts about it
@@ -49,15 +50,16 @@ import xentdoc
 from coursebuild import ROOT, BuildError
 from coursebuild import math as math_step
 from coursebuild.math import render_math
-from coursebuild.cite import write_citations
+from coursebuild.cite import CFF, write_citations
 from coursebuild.copy_buttons import add_copy_buttons
-from coursebuild.figures import place_figures
+from coursebuild.figures import draw_figures, place_figures
 from coursebuild.lean import (defer_scripts, drop_unused_assets, lean_code_spans, preload_math_font,
                               styled_token_classes)
 from coursebuild.material_css import main_stylesheet_in
 from coursebuild.math_font import write_math_font
-from coursebuild.pageinfo import add_page_info
-from coursebuild.print_page import PRINT_PAGE, TITLE, assemble_print_page, built_path, is_chapter, stamp_version
+from coursebuild.pageinfo import add_page_info, versions_json
+from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
+                                    is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
 from coursebuild.theme_script import load_after_first_frame as load_theme_script_after_first_frame
 
@@ -66,6 +68,19 @@ NOT_FINISHED = ("404.html",)  # a template the generator renders without the pag
 
 SOURCE_STEPS = [place_figures, write_citations]  # (markdown, source, url) -> markdown, in order
 CONTENT_STEPS = [add_page_info]  # (html, source path) -> html, after the Markdown is converted
+
+
+def site_files(cache_dir: Path = CACHE) -> dict[str, str | Path]:
+    """SITE_FILES: {path in the site: its text, or the Path of the file to copy}, before the pages."""
+    files: dict[str, str | Path] = dict(draw_figures(cache_dir))
+    files["CITATION.cff"] = CFF
+    files["versions.json"] = versions_json()
+    files.update(print_css_files())
+    files[PRINT_SOURCE] = SHELL_MARKDOWN  # a page: the generator renders it like the others
+    return files
+
+
+SITE_FILES = site_files  # and stylesheets/extra.css gains Material's table rules (extra_css_with_table_rules)
 
 PAGE_STEPS = [
     assemble_print_page,

@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, InclusionLevel
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 try:
-    from coursebuild import BuildError, cite, copy_buttons, figures, pageinfo, page_pipeline, print_page, tables
+    from coursebuild import BuildError, copy_buttons, page_pipeline, pageinfo, print_page, tables
     from coursebuild.material_css import main_stylesheet_in
 finally:
     sys.path.remove(str(ROOT))
@@ -94,15 +94,14 @@ def on_files(files, config):
     plugin = config.plugins.get("mkdocstrings")
     if plugin is not None:
         plugin.handlers.get_handler("python").env.bytecode_cache = _jinja_cache()
-    for path, svg in figures.draw_figures(CACHE).items():
-        files.append(File.generated(config, path, content=svg))
-    files.append(File.generated(config, "CITATION.cff", abs_src_path=str(cite.CFF)))
-    if config["extra"].get("version", {}).get("provider") == "mike":
-        files.append(File.generated(config, "versions.json", content=pageinfo.versions_json()))
-    for path, css in print_page.print_css_files().items():
-        files.append(File.generated(config, path, content=css))
-    files.append(File.generated(config, print_page.PRINT_SOURCE, content=print_page.SHELL_MARKDOWN,
-                                inclusion=InclusionLevel.NOT_IN_NAV))
+    for path, content in page_pipeline.site_files(CACHE).items():
+        if path == "versions.json" and config["extra"].get("version", {}).get("provider") != "mike":
+            continue
+        inclusion = InclusionLevel.NOT_IN_NAV if path.endswith(".md") else InclusionLevel.UNDEFINED
+        if isinstance(content, Path):
+            files.append(File.generated(config, path, abs_src_path=str(content), inclusion=inclusion))
+        else:
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
     extra = files.get_file_from_path(EXTRA_CSS)
     if extra is None:
         raise PluginError(f"{EXTRA_CSS} is not in the site")

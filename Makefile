@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 # Rebuilt when the dependency lists change.
 READY  := $(VENV)/.ready
 
-export NO_MKDOCS_2_WARNING := 1
+# The site's generator: ProperDocs, the continuation of MkDocs 1.x (pyproject.toml says why). It
+# reads mkdocs.yml when named (-f); it prints neither MkDocs' nor Material's end-of-life banner.
+DOCS   := $(BIN)/properdocs
+CONFIG := -f mkdocs.yml
 
 .PHONY: help venv site serve test pdf publish-version bench clean
 
@@ -27,10 +30,10 @@ $(READY): pyproject.toml package.json package-lock.json
 	touch $@
 
 site: $(READY)
-	$(BIN)/mkdocs build --strict
+	$(DOCS) build --strict $(CONFIG)
 
 serve: $(READY)
-	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(DOCS) serve --strict $(CONFIG) -a 127.0.0.1:8000
 
 test: $(READY)
 	$(BIN)/python -m pytest
@@ -41,11 +44,13 @@ pdf: site
 
 # Commit the site as version VERSION to the gh-pages branch (mike), moving ALIAS (default: latest)
 # to it and making that alias the default; ALIAS= publishes without alias. PUSH=1 also pushes.
+# mike 2.2 builds with `properdocs build` (it runs properdocs when that package is installed),
+# found on PATH: the venv's bin comes first.
 VERSION ?=
 ALIAS   ?= latest
 publish-version: $(READY)
 	@test -n "$(VERSION)" || { echo "usage: make publish-version VERSION=x.y [ALIAS=latest] [PUSH=1]"; exit 2; }
-	$(BIN)/mike deploy $(if $(PUSH),--push) --update-aliases $(VERSION) $(ALIAS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(if $(PUSH),--push) --update-aliases $(VERSION) $(ALIAS)
 	$(if $(ALIAS),$(BIN)/mike set-default $(if $(PUSH),--push) $(ALIAS))
 
 bench: $(READY)

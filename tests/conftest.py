@@ -2,7 +2,7 @@
 
 - ``require(name)``: import an optional dependency (torch, playwright, ...), or skip the test, or,
   under ``XENTDOC_REQUIRE_OPTIONAL=1`` (CI), fail it.
-- ``site_build`` / ``built_site``: ``mkdocs build --strict`` run once per session into a
+- ``site_build`` / ``built_site``: ``properdocs build --strict`` run once per session into a
   temporary directory; ``built_site`` is the ``Path`` of the built site (browser tests use it).
 """
 
@@ -16,6 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+# coursebuild/, the build's own code, is not installed: importable from the repository.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def optional_required() -> bool:
@@ -36,20 +39,19 @@ def require(module_name: str):
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory):
-    """``(completed_process, site_dir)`` of one ``mkdocs build --strict`` for the whole session."""
+    """``(completed_process, site_dir)`` of one ``properdocs build --strict`` for the whole session."""
     site_dir = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     # Plain --strict, never -q or -v: -q hides warnings from the exit code, -v skips anchor checks.
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-                         cwd=ROOT, env=env, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml",
+                          "-d", str(site_dir)], cwd=ROOT, capture_output=True, text=True)
     return run, site_dir
 
 
 @pytest.fixture(scope="session")
 def built_site(site_build) -> Path:
-    """Path of the site built by ``mkdocs build --strict``; fails the test if the build failed."""
+    """Path of the site built by ``properdocs build --strict``; fails the test if the build failed."""
     run, site_dir = site_build
     if run.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed (exit {run.returncode}):\n{run.stderr[-4000:]}",
+        pytest.fail(f"properdocs build --strict failed (exit {run.returncode}):\n{run.stderr[-4000:]}",
                     pytrace=False)
     return site_dir

@@ -35,17 +35,11 @@ def nav_pages() -> list[str]:
     return found
 
 
-def print_site_options() -> dict:
-    for plugin in mkdocs_config()["plugins"]:
-        if isinstance(plugin, dict) and "print-site" in plugin:
-            return plugin["print-site"] or {}
-    raise AssertionError("mkdocs.yml has no print-site plugin")
-
-
 def course_pages() -> list[str]:
-    """The pages the print page (and so the PDF) holds: the nav less print-site's exclusions."""
-    excluded = print_site_options().get("exclude", [])  # glob patterns, as the plugin reads them
-    return [page for page in nav_pages() if not any(fnmatch.fnmatch(page, pattern) for pattern in excluded)]
+    """The pages the print page (and so the PDF) holds: the nav less coursebuild.print_page.EXCLUDED."""
+    from coursebuild.print_page import EXCLUDED  # glob patterns
+
+    return [page for page in nav_pages() if not any(fnmatch.fnmatch(page, pattern) for pattern in EXCLUDED)]
 
 
 def built_path(site: Path, src: str) -> Path:

@@ -1,6 +1,5 @@
 """CITATION.cff is valid, in step with the package and the site, and the Cite page is built from it."""
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -10,20 +9,12 @@ from pathlib import Path
 import yaml
 
 import xentdoc
+from coursebuild import cite  # conftest puts the repository on sys.path
 from site_config import ROOT, built_path, mkdocs_config
 
 CFF = ROOT / "CITATION.cff"
 CFFCONVERT = Path(sys.executable).with_name("cffconvert")
 
-
-def _load_hook():
-    spec = importlib.util.spec_from_file_location("xentdoc_cite_hook", ROOT / "hooks" / "cite.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-cite = _load_hook()
 
 
 def cffconvert(*args, infile=CFF):

@@ -1,18 +1,16 @@
-"""hooks/mathml_core.py: the characters browsers draw for styled letters, and TeX's spacing.
+"""coursebuild/mathml_core.py: the characters browsers draw for styled letters, and TeX's spacing.
 
 The reference for styled letters is the layout of Unicode's Mathematical Alphanumeric Symbols
 block (U+1D400...): each style is a run of 26 capitals then 26 small letters at a fixed start,
 with holes where Letterlike Symbols already had the letter. Computed here by code point
-arithmetic, independently of the hook's lookup by character name.
+arithmetic, independently of the module's lookup by character name.
 """
 
 import string
 
 import pytest
 
-from test_site_build import load_hook
-
-mathml_core = load_hook("mathml_core")
+from coursebuild import mathml_core
 
 # style -> (first capital, first small letter) in the Mathematical Alphanumeric Symbols block.
 LATIN_RUNS = {"italic": (0x1D434, 0x1D44E), "bold": (0x1D400, 0x1D41A),

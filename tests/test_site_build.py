@@ -1,7 +1,5 @@
-"""The site builds with `mkdocs build --strict`, self-contained: every page, formula and figure."""
+"""The site builds with `properdocs build --strict`, self-contained: every page, formula and figure."""
 
-import importlib.util
-import inspect
 import posixpath
 import re
 import sys
@@ -10,10 +8,12 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from mkdocs.exceptions import PluginError
 from mkdocs.utils import yaml_load
 
 from conftest import DOCS, ROOT
+from site_config import built_path, course_pages
+from coursebuild import BuildError, figures, math, print_page, tables, theme_script
+from coursebuild.mathml_core import drawn_characters
 
 ASSET_TAGS = {"link": ("href",), "script": ("src",), "img": ("src", "srcset"),
               "source": ("src", "srcset"), "iframe": ("src",), "video": ("src", "poster"),
@@ -50,7 +50,7 @@ def html_pages(site):
 
 
 def is_print_page(html):
-    """The print page loads no Material script and has no copy buttons (hooks/print_screen.py)."""
+    """The print page loads no Material script and has no copy buttons (coursebuild/print_page.py)."""
     return html.parent.name == "print_page"
 
 
@@ -68,14 +68,14 @@ def nav_pages():
 
 
 def output_of(page):
-    """Where `mkdocs build` writes a page (use_directory_urls)."""
+    """Where the build writes a page (use_directory_urls)."""
     stem = page[: -len(".md")]
     return "index.html" if stem == "index" else (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/index.html"
 
 
 def test_build_succeeds_in_strict_mode(site_build):
     run, _ = site_build
-    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stderr[-6000:]}"
+    assert run.returncode == 0, f"properdocs build --strict failed:\n{run.stderr[-6000:]}"
 
 
 def test_every_nav_page_is_built(built_site):
@@ -136,16 +136,15 @@ def test_math_is_rendered_at_build_time(built_site):
     leftover = [str(page) for page, text in pages.items()
                 if re.search(r"\\[(\[]", without_code_and_tex_sources(text))]
     assert not leftover, f"unrendered \\( or \\[ on {leftover}"
-    # MathML only: no second, HTML copy of each formula (hooks/katex.py) and no KaTeX stylesheet.
+    # MathML only: no second, HTML copy of each formula (coursebuild/math.py) and no KaTeX stylesheet.
     assert not any("katex-html" in text for text in pages.values())
     assert not (built_site / "assets/katex").exists()
 
 
 def test_math_font_holds_every_character_the_formulas_draw(built_site):
-    """The subset font (hooks/math_font.py) covers each page's MathML, as the browser draws it."""
+    """The subset font (coursebuild/math_font.py) covers each page's MathML, as the browser draws it."""
     from fontTools.ttLib import TTFont
 
-    mathml_core = load_hook("mathml_core")
     font = TTFont(built_site / "assets/fonts/stix-two-math.woff2")
     covered = set(map(chr, font.getBestCmap()))
     assert "MATH" in font, "the subset lost the MATH table (display operators, stretchy brackets)"
@@ -153,7 +152,7 @@ def test_math_font_holds_every_character_the_formulas_draw(built_site):
     assert (built_site / "assets/fonts/stix-two-math-LICENSE.txt").read_text().count("SIL OPEN FONT LICENSE")
     missing = {}
     for html in html_pages(built_site):
-        drawn = mathml_core.drawn_characters(html.read_text(encoding="utf-8"))
+        drawn = drawn_characters(html.read_text(encoding="utf-8"))
         if drawn - covered:
             missing[str(html.relative_to(built_site))] = "".join(sorted(drawn - covered))
     assert not missing, f"characters the math font lacks: {missing}"
@@ -182,54 +181,36 @@ def test_site_links_its_own_stylesheet_and_copy_script(built_site):
         assert any(url.endswith(expected) for url in assets), expected
 
 
-def load_hook(name):
-    """hooks/NAME.py as a fresh module, as MkDocs loads it."""
-    spec = importlib.util.spec_from_file_location(f"test_hooks_{name}", ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    saved_path = sys.path.copy()
-    sys.path.insert(0, str(ROOT / "hooks"))  # MkDocs does the same while importing a hook
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path[:] = saved_path
-    return module
-
-
 def fake_page(src_uri, url):
-    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri, url=url))
+    return SimpleNamespace(source=src_uri, url=url)
 
 
 def test_bad_tex_fails_the_build_naming_page_and_formula():
-    katex = load_hook("katex")
-    with pytest.raises(PluginError, match=r"softmax\.md:\n +\\frac\{1\}\{\n.*KaTeX parse error"):
-        katex.on_post_page(r'<p><span class="arithmatex">\(\frac{1}{\)</span></p>',
-                           fake_page("softmax.md", "softmax/"), None)
+    with pytest.raises(BuildError, match=r"softmax\.md:\n +\\frac\{1\}\{\n.*KaTeX parse error"):
+        math.render_math(r'<p><span class="arithmatex">\(\frac{1}{\)</span></p>', fake_page("softmax.md", "softmax/"))
 
 
 def test_unknown_figure_fails_the_build_naming_it():
-    figures = load_hook("figures")
-    with pytest.raises(PluginError, match=r'sigmoid\.md: unknown figure \{\{ figure\("no-such-figure"\) \}\}'):
-        figures.on_page_markdown('Text.\n\n{{ figure("no-such-figure") }}\n', fake_page("sigmoid.md", "sigmoid/"),
-                                 None, None)
+    with pytest.raises(BuildError, match=r'sigmoid\.md: unknown figure \{\{ figure\("no-such-figure"\) \}\}'):
+        figures.place_figures('Text.\n\n{{ figure("no-such-figure") }}\n', "sigmoid.md", "sigmoid/")
 
 
 def test_figure_line_keeps_its_indentation_and_relative_url():
     from xentdoc.figures import registry
 
-    figures = load_hook("figures")
     spec = next(iter(registry.discover().values()))
     figures._figures[spec.name] = (spec, 600, 300)
     markdown = f'!!! note\n\n    {{{{ figure("{spec.name}") }}}}\n'
-    on_home = figures.on_page_markdown(markdown, fake_page("index.md", ""), None, None)
+    on_home = figures.place_figures(markdown, "index.md", "")
     assert f'    <img src="figures/{spec.name}.svg" alt="' in on_home
     assert '    <details class="example xd-figure-code">' in on_home
     assert "    <summary>Code for this figure" in on_home
-    nested = figures.on_page_markdown(markdown, fake_page("a/b.md", "a/b/"), None, None)
+    nested = figures.place_figures(markdown, "a/b.md", "a/b/")
     assert f'<img src="../../figures/{spec.name}.svg"' in nested
 
 
 def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
-    """hooks/copy_buttons.py writes the buttons Material's script would insert at load."""
+    """coursebuild/copy_buttons.py writes the buttons Material's script would insert at load."""
     for html in html_pages(built_site):
         if is_print_page(html):
             continue
@@ -245,7 +226,7 @@ def test_every_code_block_has_one_copy_button_aimed_at_its_code(built_site):
 
 
 def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
-    """hooks/theme_script.py: no page runs Material's bundle from a <script src> tag."""
+    """coursebuild/theme_script.py: no page runs Material's bundle from a <script src> tag."""
     for html in html_pages(built_site):
         # 404.html: a template MkDocs renders without the page events. The print page loads no
         # Material script at all (test_print_page_is_a_plain_document).
@@ -262,58 +243,70 @@ def test_materials_script_is_preloaded_and_started_by_the_loader(built_site):
 
 
 def test_print_page_is_a_plain_document(built_site):
-    """hooks/print_screen.py: print-site's load-time changes made at build time, no load scripts."""
+    """coursebuild/print_page.py: the table of contents and hidden navigation in the HTML, no load scripts."""
     text = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
     scripts = re.findall(r'<script src="([^"]+)"', text)
     assert not [src for src in scripts if "bundle." in src or "print-site" in src], scripts
-    assert "md-code__nav" not in text and "generate_toc()" not in text
+    assert "md-code__nav" not in text
     # The table of contents: a link to every course page's section, in reading order.
     toc = re.search(r'<div id="print-page-toc"[^>]*>(.*?)</nav>', text, flags=re.S).group(1)
     sections = re.findall(r'<section class="print-page" id="([\w-]+)"', text)
     assert len(sections) >= 10
     assert re.findall(r'<a href="#([\w-]+)" class="md-nav__link">', toc) == sections
-    assert 'data-md-component="toc"' not in toc
     for name in ("md-sidebar md-sidebar--primary", "md-search"):
         assert re.search(rf'<div class="{name}" style="display: none"', text), name
     assert 'addEventListener("beforeprint"' in text
     images = re.findall(r"<img [^>]*>", text)
     assert len(images) >= 10 and all('loading="lazy"' in image for image in images)
     assert "_mkdocstrings.css" not in text and "print-site.css" in text
+    assert (built_site / "css" / "print-site.css").is_file() and (built_site / "css" / "print-site-material.css").is_file()
 
 
-def test_print_screen_names_what_it_did_not_find():
-    print_screen = load_hook("print_screen")
-    with pytest.raises(PluginError, match="expected one sidebar table of contents on the print page, found 0"):
-        print_screen.static("<html><head></head><body></body></html>")
+def test_print_page_ids_are_unique_and_its_links_stay_inside(built_site):
+    """Each chapter's ids carry its key; a link to a course page points at its chapter; no link is broken."""
+    text = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', text)
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates, duplicates[:20]
+    article = re.search(r'<div id="print-site-page".*?</article>', text, flags=re.S).group(0)
+    targets = set(ids)
+    chapters = {built_path(built_site, src).resolve() for src in course_pages()}
+    for href in re.findall(r'<a [^>]*href="([^"]+)"', article):
+        if href.startswith("#"):
+            assert href[1:] in targets, f"print page: link to #{href[1:]}, which is not on the page"
+        elif not EXTERNAL.match(href):
+            target = (built_site / "print_page" / href.split("#")[0]).resolve()
+            target = target / "index.html" if target.is_dir() else target
+            assert target.is_file(), f"print page: broken link {href}"
+            assert target not in chapters, f"print page: link {href} leaves for a page it holds"
+    # Every heading of a chapter is there, under the chapter's key.
+    sigmoid = (built_site / "sigmoid" / "index.html").read_text(encoding="utf-8")
+    for heading in re.findall(r'<h[1-6] id="([^"]+)"', sigmoid):
+        assert f'id="sigmoid-{heading}"' in text, heading
 
 
-# Lines the plugin's pattern reads in unusual ways: an id in capitals, a match that starts at a tag
-# it does not rename and runs on to a heading's id, the same tag twice, an id spread over two lines.
-ANCHOR_CASES = [
-    '<h2 ID="Intro">Intro</h2>\n<p>text <sup id="fnref:1"><a href="#fn:1">1</a></sup></p>',
-    '<p><span>x</span> <h3 id="swallowed">x</h3></p>\n<li id="fn:1">note</li>\n<li id="fn:1">note</li>',
-    '<math><mi>x</mi><mo>=</mo></math> <h2 id="after-math" class="after-math">t</h2>\n<h4 id="b">b</h4>',
-    '<h2 id="two\nlines">t</h2>\n<h3 id="c">c</h3>',
-]
+def test_chapter_links_and_ids_are_rewritten_for_the_print_page():
+    page = ('<article class="md-content__inner md-typeset"><h2 id="odds">Odds<a class="headerlink" href="#odds">'
+            '</a></h2><p><a href="../nll/#baseline">b</a> <a href="../">home</a> <a href="../api/softmax/#x">api</a>'
+            ' <img src="../figures/f.svg"> <a href="https://example.org/">e</a></p><input id="__tabbed_1_1" '
+            'name="__tabbed_1"><label for="__tabbed_1_1">t</label>\n<aside class="xd-page-info"><p>v</p></aside>'
+            "</article>")
+    keys = {"": "index", "softmax/": "softmax", "nll/": "nll"}
+    chapter = print_page.chapter_content(page, "softmax/index.html", keys)
+    assert '<h2 id="softmax-odds">' in chapter and 'href="#softmax-odds"' in chapter
+    assert 'href="#nll-baseline"' in chapter and 'href="#index"' in chapter
+    assert 'href="../api/softmax/#x"' in chapter and 'src="../figures/f.svg"' in chapter
+    assert 'href="https://example.org/"' in chapter and "xd-page-info" not in chapter
+    assert 'id="softmax-__tabbed_1_1"' in chapter and 'for="softmax-__tabbed_1_1"' in chapter
+    assert 'name="softmax-__tabbed_1"' in chapter
+    home = print_page.chapter_content(page.replace("../", ""), "index.html", keys)
+    assert 'src="../figures/f.svg"' in home and 'href="#nll-baseline"' in home
 
 
-def test_print_site_anchor_renaming_gives_the_plugins_own_output(built_site):
-    hook = load_hook("print_site_anchors")
-    pages = [path.read_text(encoding="utf-8") for path in html_pages(built_site)]
-    assert len(pages) >= 15
-    for page in pages + ANCHOR_CASES:
-        assert hook.update_anchor_ids(page, "softmax") == hook.plugins_own(page, "softmax")
-    assert hook.update_anchor_ids(ANCHOR_CASES[0], "nll").startswith('<h2 ID="nll-Intro">')
-    # The hook copies the plugin's pattern and the tags it renames: both must still be the plugin's.
-    source = inspect.getsource(hook.plugins_own)
-    assert hook.TAG_WITH_ID.pattern in source and repr(list(hook.RENAMED_TAGS)).replace("'", '"') in source
-
-
-def test_print_site_anchors_refuses_another_plugin_version(monkeypatch):
-    hook = load_hook("print_site_anchors")
-    monkeypatch.setattr(hook, "version", lambda name: "3.0")
-    with pytest.raises(PluginError, match="reproduces mkdocs-print-site-plugin 2.9, but 3.0 is installed"):
-        hook.on_config({"plugins": {"print-site": None}})
+def test_print_page_names_what_it_did_not_find():
+    with pytest.raises(BuildError, match=r"expected one <article> in index.html, found 0"):
+        print_page.assemble_print_page("<html><head></head><body></body></html>",
+                                       SimpleNamespace(is_print=True, chapters=(("T", "index.html", ""),)))
 
 
 def test_head_already_has_the_classes_materials_script_puts_on_html(built_site):
@@ -330,17 +323,15 @@ def test_head_already_has_the_classes_materials_script_puts_on_html(built_site):
 
 
 def test_theme_script_refuses_a_page_without_exactly_one_bundle_tag():
-    theme_script = load_hook("theme_script")
     tag = '<script src="../assets/javascripts/bundle.0123abcd.min.js" defer></script>'
     page = f"<html><head></head><body>{tag}</body></html>"
     assert "requestAnimationFrame" in theme_script.load_after_first_frame(page)
     for broken in (page.replace(tag, ""), page.replace(tag, tag * 2)):
-        with pytest.raises(PluginError, match="one <script> of Material's bundle"):
+        with pytest.raises(BuildError, match="one <script> of Material's bundle"):
             theme_script.load_after_first_frame(broken)
 
 
 def test_material_table_rules_are_copied_inside_their_media_rules():
-    tables = load_hook("tables")
     css = ("a{color:red}.t table:not([class]){display:inline-block}@media print{.x{y:z}"
            ".t table:not([class]){display:table}}@media screen{@supports (a:b){.t table:not([class]) td{p:q}}}")
     assert tables.material_rules_for(css, "table:not([class])", "table.xd-table").splitlines() == [

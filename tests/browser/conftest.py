@@ -103,7 +103,7 @@ class Tab:
         response = self.page.goto(self.base + path, wait_until="load")
         assert response is not None and response.ok, f"{path or '/'}: HTTP {response and response.status}"
         self.page.evaluate("document.fonts.ready.then(() => true)")
-        # Material's script starts after the first frame (hooks/theme_script.py) and mounts its
+        # Material's script starts after the first frame (coursebuild/theme_script.py) and mounts its
         # components when it publishes the page on document$; a subscriber added now runs after
         # that (at once if it has happened). The print page loads no Material script.
         if self.page.evaluate("!!document.querySelector('link[rel=preload][as=script][href*=\"/bundle.\"]')"):

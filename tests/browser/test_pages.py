@@ -187,7 +187,7 @@ def test_every_math_glyph_comes_from_the_math_font(open_tab):
     """Chromium's own account of the fonts it drew each formula token with (DevTools protocol).
 
     The print page holds every formula of the course. A character missing from the subset font
-    (hooks/math_font.py) would be drawn in some system font instead: a different shape and no
+    (coursebuild/math_font.py) would be drawn in some system font instead: a different shape and no
     MATH table. Checked against what the browser did, not against the list the hook computed.
     """
     tab = open_tab()
@@ -229,7 +229,7 @@ def test_axe_finds_no_wcag_21_aa_violation(visits, palette):
 
 
 def test_tables_keep_materials_wrapper_and_look(open_tab):
-    """hooks/tables.py wraps tables at build time; Material's script must not wrap them again,
+    """coursebuild/tables.py wraps tables at build time; Material's script must not wrap them again,
     and Material's table rules must still apply (copied for table.xd-table)."""
     tab = open_tab()
     tab.goto("cheat-sheet/")
@@ -253,7 +253,7 @@ def test_tables_keep_materials_wrapper_and_look(open_tab):
 # Test instrumentation. WHEN_BUNDLE_RAN records when DOMContentLoaded fired and when Material's
 # script finished running (it assigns window.document$ last). HOLD_FRAMES_UNTIL_PARSED makes
 # animation-frame callbacks asked for before DOMContentLoaded wait until after it, so the loader of
-# hooks/theme_script.py adds Material's script after the event.
+# coursebuild/theme_script.py adds Material's script after the event.
 WHEN_BUNDLE_RAN = """(() => {
   document.addEventListener("DOMContentLoaded", () => { window.xdParsedAt = performance.now(); });
   let value;

@@ -92,7 +92,7 @@ def test_every_figure_is_in_the_pdf(course_pdf, built_site):
 
 
 def test_print_hides_copy_buttons_and_keeps_code(open_tab):
-    """On paper a code block shows its code and no copy button (hooks/copy_buttons.py, extra.css)."""
+    """On paper a code block shows its code and no copy button (coursebuild/copy_buttons.py, extra.css)."""
     tab = open_tab()
     tab.goto("sigmoid/")
     screen = tab.page.evaluate("[...document.querySelectorAll('.md-code__nav')].map(n => getComputedStyle(n).display)")
@@ -110,7 +110,7 @@ def _words(text):
 
 def test_collapsed_solutions_are_printed_open(course_pdf, built_site):
     # On screen a solution is a closed <details>; the print page opens every one before printing
-    # (hooks/print_screen.py), as Material's script does on the course pages.
+    # (coursebuild/print_page.py), as Material's script does on the course pages.
     printed = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
     solutions = re.findall(r'<details class="success">\s*<summary>.*?</summary>\s*<p>(.*?)</p>', printed, flags=re.S)
     assert len(solutions) >= 5, "fewer collapsed solutions on the print page than the course has"

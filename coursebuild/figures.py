@@ -1,11 +1,12 @@
-"""MkDocs hook: draw the course's figures at build time and place them in the pages.
+"""The course's figures, drawn at build time and placed in the pages' Markdown.
 
 A line holding only `{{ figure("NAME") }}` (indented or not) becomes an <img> of
 figures/NAME.svg with the figure's alt text and caption, followed by a collapsed
 "Code for this figure" with the function's source. The figures live in xentdoc/figures/
-(see xentdoc/figures/registry.py); this hook only wires them into MkDocs. The SVGs are
-added to the build in memory (never written into docs/, which would make `serve` loop) and
-cached in .cache/figures/ under a hash of the code that draws them.
+(see xentdoc/figures/registry.py). `draw_figures` gives each SVG, which the generator adds to
+the build in memory (never written into docs/, which would make `serve` loop); they are cached
+in .cache/figures/ under a hash of the code that draws them. `place_figures` rewrites a page's
+Markdown before it is converted.
 """
 
 import html
@@ -15,30 +16,30 @@ import re
 import textwrap
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
-
+from coursebuild import BuildError
 from xentdoc.figures import registry
 
 FIGURE_LINE = re.compile(
     r'^(?P<indent>[ \t]*)\{\{\s*figure\(\s*"(?P<name>[^"]*)"\s*\)\s*\}\}[ \t]*$', re.M)
 
-_figures = {}  # name -> (spec, width, height), refreshed by on_files at every build
+_figures = {}  # name -> (spec, width, height), refreshed by draw_figures at every build
 
 
-def on_files(files, config):
-    cache_dir = Path(config.config_file_path).parent / ".cache" / "figures"
+def draw_figures(cache_dir: Path) -> dict[str, str]:
+    """Every registered figure as SVG text: {"figures/NAME.svg": svg}."""
+    cache_dir = Path(cache_dir) / "figures"
     specs = registry.discover()
     shared = registry.shared_sources_digest()
     _figures.clear()
+    drawn = {}
     for name, spec in specs.items():
         try:
             svg = registry.render(spec, cache_dir, shared)
         except Exception as error:
-            raise PluginError(f"figure {name!r} ({spec.func.__module__}) failed: {error!r}") from error
-        files.append(File.generated(config, f"figures/{name}.svg", content=svg))
+            raise BuildError(f"figure {name!r} ({spec.func.__module__}) failed: {error!r}") from error
+        drawn[f"figures/{name}.svg"] = svg
         _figures[name] = (spec, *registry.svg_size(svg))
-    return files
+    return drawn
 
 
 def _figure_markdown(spec, width, height, src, indent):
@@ -64,15 +65,17 @@ def _figure_markdown(spec, width, height, src, indent):
     return "\n".join(indent + line if line else "" for line in "\n".join(lines).split("\n"))
 
 
-def on_page_markdown(markdown, page, config, files):
+def place_figures(markdown: str, source: str, url: str) -> str:
+    """Each figure line of a page's Markdown as the figure; `source` (e.g. "softmax.md") names the
+    page in errors, `url` (e.g. "softmax/") is where it is served."""
     # URL of figures/NAME.svg relative to where this page is served (e.g. "../figures/x.svg").
-    page_dir = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
+    page_dir = url if url.endswith("/") else posixpath.dirname(url)
 
     def place(match):
         name = match.group("name")
         if name not in _figures:
             known = ", ".join(_figures) or "none"
-            raise PluginError(f'{page.file.src_uri}: unknown figure {{{{ figure("{name}") }}}}; '
+            raise BuildError(f'{source}: unknown figure {{{{ figure("{name}") }}}}; '
                               f"registered figures: {known}")
         src = posixpath.relpath(f"figures/{name}.svg", page_dir or ".")
         return _figure_markdown(*_figures[name], src, match.group("indent"))

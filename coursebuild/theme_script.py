@@ -1,7 +1,7 @@
-"""MkDocs hook: Material's script starts after the page's first frame, not before it.
+"""Material's script starts after the page's first frame, not before it.
 
 Material's bundle is the largest script of a page. Loaded as MkDocs writes it (a script at the end
-of <body>, deferred by hooks/lean_html.py), it runs as soon as the page is parsed: often before the
+of <body>, deferred by coursebuild/lean.py), it runs as soon as the page is parsed: often before the
 browser has painted anything, so the first paint waits for it, and its first reading of the
 viewport's size makes the browser compute the style of every element in the middle of the script.
 
@@ -18,12 +18,12 @@ observable of page loads that Material publishes for scripts such as ours, once,
 event would. Scripts of the site that use `document$` test for it and fall back to
 DOMContentLoaded (copy.js, a11y.js, widget-kit.js), so they do not depend on this order.
 
-The print page loads no Material script at all (hooks/print_screen.py).
+The print page loads no Material script at all (coursebuild/print_page.py).
 """
 
 import re
 
-from mkdocs.exceptions import PluginError
+from coursebuild import BuildError
 
 BUNDLE_TAG = re.compile(r'<script src="((?:\.\./)*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"(?: defer)?></script>')
 
@@ -46,16 +46,15 @@ LOADER = """<script>(function () {
 })();</script>"""
 
 
-def load_after_first_frame(output: str) -> str:
+def load_after_first_frame(output: str, page=None) -> str:
     """`output` with Material's bundle preloaded in <head> and started after the first frame."""
+    if page is not None and page.is_print:
+        return output  # it loads no Material script
     tags = BUNDLE_TAG.findall(output)
     if len(tags) != 1 or "</head>" not in output:
-        raise PluginError(f"hooks/theme_script.py: expected one <script> of Material's bundle and a "
+        raise BuildError(f"coursebuild/theme_script.py: expected one <script> of Material's bundle and a "
                           f"</head>, found {len(tags)} bundle tags")
     url = tags[0]
     output = BUNDLE_TAG.sub(lambda match: LOADER % url, output)
     return output.replace("</head>", f'<link rel="preload" href="{url}" as="script"></head>', 1)
 
-
-def on_post_page(output, page, config):
-    return load_after_first_frame(output)

@@ -1,4 +1,4 @@
-"""MkDocs hook: what every page says about itself.
+"""What every page says about itself.
 
 - At the end of each page: the version of xentdoc it documents and the date it last changed
   (its last git commit; a page with uncommitted changes, or a build outside git, gets the build
@@ -17,9 +17,8 @@ import subprocess
 from pathlib import Path
 
 import xentdoc
-from mkdocs.structure.files import File
+from coursebuild import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTION_LENGTH = 160
 
 _dirty: set[str] | None = None  # repo-relative paths with uncommitted changes; None outside git
@@ -53,18 +52,17 @@ def last_updated(path: Path | None) -> datetime.date:
     return datetime.date.fromisoformat(stamp.strip())
 
 
-def on_files(files, config):
-    # Material's version selector (extra.version.provider: mike) fetches ../versions.json from the
-    # site's own host. mike writes that file at the root of the published branch, above each
-    # version's folder; a plain build (make site, make serve, the tests) gets this one-version list
-    # instead, so the selector shows the version and the browser sees no 404.
-    if config["extra"].get("version", {}).get("provider") == "mike":
-        listing = [{"version": xentdoc.__version__, "title": xentdoc.__version__, "aliases": []}]
-        files.append(File.generated(config, "versions.json", content=json.dumps(listing)))
-    return files
+def versions_json() -> str:
+    """Material's version selector (extra.version.provider: mike) fetches ../versions.json from the
+    site's own host. mike writes that file at the root of the published branch, above each
+    version's folder; a plain build (make site, make serve, the tests) gets this one-version list
+    instead, so the selector shows the version and the browser sees no 404."""
+    listing = [{"version": xentdoc.__version__, "title": xentdoc.__version__, "aliases": []}]
+    return json.dumps(listing)
 
 
-def on_pre_build(config):
+def read_git_status() -> None:
+    """Which files have uncommitted changes (their pages get the build date); once per build."""
     global _dirty
     status = _git("status", "--porcelain", "--untracked-files=all", "-z")
     if status is None:
@@ -103,10 +101,8 @@ def describe(content: str) -> str | None:
     return None
 
 
-def on_page_content(content, page, config, files):
-    if not page.meta.get("description"):
-        page.meta["description"] = describe(content) or config["site_description"]
-    source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
+def add_page_info(content: str, source: Path | None) -> str:
+    """The page's HTML (before the theme) with its version and last-updated date at the end."""
     updated = last_updated(source)
     footer = (
         '\n<aside class="xd-page-info" aria-label="Version and date of this page">'

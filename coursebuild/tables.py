@@ -1,4 +1,4 @@
-"""MkDocs hook: each table wrapped for sideways scrolling at build time, not moved at load.
+"""Each table wrapped for sideways scrolling at build time, not moved at load.
 
 When a page loads, Material's script wraps every `table:not([class])` in two <div>s, a box that
 scrolls sideways on a narrow screen: it takes the table out of the page and puts it back inside
@@ -8,14 +8,13 @@ written at build time, and the table gets `class="xd-table"`, which Material's s
 
 Material styles tables by that same selector, `.md-typeset table:not([class])`; its rules are
 copied from its stylesheet for `table.xd-table` (inside their @media rules, if any) and appended
-to stylesheets/extra.css as the site serves it, so tables look exactly as before.
-hooks/print_page.py applies `wrap_tables` to the print page as well.
+to stylesheets/extra.css as the site serves it (`extra_css_with_table_rules`, before the build), so
+tables look exactly as before.
 """
 
 import re
 
-from material_css import main_stylesheet
-from mkdocs.exceptions import PluginError
+from coursebuild import BuildError
 
 MATERIAL_SELECTOR = "table:not([class])"
 OUR_CLASS = "xd-table"
@@ -23,8 +22,6 @@ EXTRA_CSS = "stylesheets/extra.css"
 TABLE = re.compile(r"<table>(.*?)</table>", re.S)  # Markdown and mkdocstrings tables: no attributes
 # A rule `prelude { declarations }`, an at-rule opening `@media ... {`, or a closing brace.
 CSS_BLOCK = re.compile(r"([^{}]*)\{([^{}]*)\}|([^{}]*)\{|\}")
-
-_table_rules = ""  # Material's table rules, for table.xd-table (on_config)
 
 
 def material_rules_for(css: str, selector: str, replacement: str) -> str:
@@ -46,29 +43,16 @@ def material_rules_for(css: str, selector: str, replacement: str) -> str:
     return "\n".join(rules)
 
 
-def wrap_tables(output: str) -> str:
+def wrap_tables(output: str, page=None) -> str:
     """`output` with each table inside Material's scrolling wrapper, marked as done."""
     return TABLE.sub(rf'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
                      rf'<table class="{OUR_CLASS}">\1</table></div></div>', output)
 
 
-def on_config(config):
-    global _table_rules
-    _table_rules = material_rules_for(main_stylesheet(config), MATERIAL_SELECTOR, f"table.{OUR_CLASS}")
-    if "display:inline-block" not in _table_rules:
-        raise PluginError(f"hooks/tables.py: no `.md-typeset {MATERIAL_SELECTOR}` rules found in "
-                          "Material's stylesheet; has Material changed how it styles tables?")
-    return config
-
-
-def on_files(files, config):
-    extra = files.get_file_from_path(EXTRA_CSS)
-    if extra is None:
-        raise PluginError(f"hooks/tables.py: {EXTRA_CSS} is not in the site")
-    extra.content_string = (extra.content_string + "\n/* Material's table rules for table.xd-table "
-                            "(hooks/tables.py) */\n" + _table_rules + "\n")
-    return files
-
-
-def on_post_page(output, page, config):
-    return wrap_tables(output)
+def extra_css_with_table_rules(extra_css: str, material_css: str) -> str:
+    """The site's extra.css followed by Material's table rules, rewritten for table.xd-table."""
+    rules = material_rules_for(material_css, MATERIAL_SELECTOR, f"table.{OUR_CLASS}")
+    if "display:inline-block" not in rules:
+        raise BuildError(f"coursebuild/tables.py: no `.md-typeset {MATERIAL_SELECTOR}` rules found in "
+                         "Material's stylesheet; has Material changed how it styles tables?")
+    return extra_css + "\n/* Material's table rules for table.xd-table (coursebuild/tables.py) */\n" + rules + "\n"

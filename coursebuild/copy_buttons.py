@@ -1,4 +1,4 @@
-"""MkDocs hook: each code block's copy button written into the page, not inserted at load.
+"""Each code block's copy button written into the page, not inserted at load.
 
 With Material's `content.code.copy` feature, its script inserts a copy button into every code
 block when the page loads; each insertion changes the layout, and the browser lays the whole page
@@ -9,13 +9,13 @@ feature or not, and copies the target's `data-copy` attribute (docs/javascripts/
 console examples) or else its text.
 
 The target is the block's <code>, by an id of its own: Material renames each <pre> at load.
-The print page gets none (hooks/print_screen.py): it loads no Material script to do the copying.
+The print page gets none (coursebuild/print_page.py): it loads no Material script to do the copying.
 """
 
 import itertools
 import re
 
-from mkdocs.exceptions import PluginError
+from coursebuild import BuildError
 
 # A code block: <pre>, for a highlighted one (pymdownx.highlight, mkdocstrings' examples)
 # Pygments' empty <span>, then <code>. Material gives every `pre > code` a button, plain ones
@@ -24,8 +24,10 @@ CODE_BLOCK = re.compile(r'(<pre>(?:<span></span>)?)<code>')
 TITLE = "Copy to clipboard"  # Material's "clipboard.copy" in English (theme.language: en)
 
 
-def add_copy_buttons(output: str) -> str:
-    """`output` with a copy button in each code block."""
+def add_copy_buttons(output: str, page=None) -> str:
+    """`output` with a copy button in each code block (none on the print page)."""
+    if page is not None and page.is_print:
+        return output
     numbers = itertools.count(1)
 
     def button(match):
@@ -37,15 +39,10 @@ def add_copy_buttons(output: str) -> str:
     return CODE_BLOCK.sub(button, output)
 
 
-def on_config(config):
-    language = config["theme"]["language"]
+def check_theme(language: str, features) -> None:
+    """The buttons' titles are English, and Material must not add buttons of its own."""
     if language != "en":
-        raise PluginError(f"hooks/copy_buttons.py writes English button titles; theme.language is {language!r}")
-    if "content.code.copy" in config["theme"]["features"]:
-        raise PluginError("hooks/copy_buttons.py adds the copy buttons: remove `content.code.copy` from "
+        raise BuildError(f"coursebuild/copy_buttons.py writes English button titles; theme.language is {language!r}")
+    if "content.code.copy" in features:
+        raise BuildError("coursebuild/copy_buttons.py adds the copy buttons: remove `content.code.copy` from "
                          "theme.features, or every block gets two")
-    return config
-
-
-def on_post_page(output, page, config):
-    return add_copy_buttons(output)

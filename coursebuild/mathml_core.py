@@ -1,7 +1,6 @@
 """MathML as browsers draw it (MathML Core): styled letters are characters of their own.
 
-Not a hook: hooks/katex.py and hooks/math_font.py import it (MkDocs puts a hook's folder on
-sys.path while it imports the hook).
+coursebuild/math.py and coursebuild/math_font.py use it.
 
 KaTeX writes `\\mathbb{E}` as `<mi mathvariant="double-struck">E</mi>`. Chromium implements MathML
 Core, which drops every `mathvariant` except "normal", so it draws a plain E. The portable form

@@ -1,8 +1,8 @@
-"""MkDocs hook: the "Cite" page's BibTeX and APA entries, generated from CITATION.cff at build time.
+"""The "Cite" page's BibTeX and APA entries, generated from CITATION.cff at build time.
 
 A line holding only `{{ citation("bibtex") }}` or `{{ citation("apa") }}` in a page becomes a code
-block with that entry, so the citation is typed once, in CITATION.cff. CITATION.cff itself is added
-to the site (download link on the Cite page). tests/test_citation.py checks these entries against
+block with that entry (`write_citations`, on the Markdown), so the citation is typed once, in
+CITATION.cff. CITATION.cff itself is added to the site (download link on the Cite page). tests/test_citation.py checks these entries against
 cffconvert's reading of the same file.
 """
 
@@ -11,10 +11,9 @@ import re
 from pathlib import Path
 
 import yaml
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
-ROOT = Path(__file__).resolve().parent.parent
+from coursebuild import ROOT, BuildError
+
 CFF = ROOT / "CITATION.cff"
 
 PLACEHOLDER = re.compile(r'^(?P<indent>[ \t]*)\{\{\s*citation\(\s*"(?P<kind>[^"]*)"\s*\)\s*\}\}[ \t]*$', re.M)
@@ -93,20 +92,16 @@ def _block(kind, cff, indent):
     elif kind == "apa":
         lines = ["```text", apa(cff), "```"]
     else:
-        raise PluginError(f'unknown citation format {{{{ citation("{kind}") }}}}: use "bibtex" or "apa"')
+        raise BuildError(f'unknown citation format {{{{ citation("{kind}") }}}}: use "bibtex" or "apa"')
     return "\n".join(indent + line for line in lines)
 
 
-def on_files(files, config):
-    files.append(File.generated(config, "CITATION.cff", abs_src_path=str(CFF)))
-    return files
-
-
-def on_page_markdown(markdown, page, config, files):
+def write_citations(markdown: str, source: str, url: str = "") -> str:
+    """Each citation line of a page's Markdown as a code block with that entry."""
     if not PLACEHOLDER.search(markdown):
         return markdown
     try:
         cff = load()
     except (OSError, KeyError, ValueError, yaml.YAMLError) as error:
-        raise PluginError(f"CITATION.cff cannot be read for {page.file.src_uri}: {error!r}") from error
+        raise BuildError(f"CITATION.cff cannot be read for {source}: {error!r}") from error
     return PLACEHOLDER.sub(lambda m: _block(m.group("kind"), cff, m.group("indent")), markdown)

@@ -1,4 +1,5 @@
-"""Claims of the loss pages (cross-entropy.md, gradients.md, binary-cross-entropy.md) about PyTorch.
+"""Claims of the pages about PyTorch's losses (index.md, cross-entropy.md, gradients.md,
+binary-cross-entropy.md).
 
 Each test runs torch on what a page says about it, where the page's own snippets do not already
 show it (the page snippets run in tests/test_snippets.py). Expected values come from closed forms
@@ -7,6 +8,9 @@ Skipped without torch, failed under XENTDOC_REQUIRE_OPTIONAL=1 (``conftest.requi
 """
 
 from __future__ import annotations
+
+import inspect
+import re
 
 import mpmath
 import numpy as np
@@ -25,6 +29,24 @@ def torch():
 
 def _t(torch, array):
     return torch.from_numpy(np.array(array, copy=True))
+
+
+# ---- index.md --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy", "binary_cross_entropy",
+                                  "binary_cross_entropy_with_logits"])
+def test_losses_take_torchs_parameters_but_the_deprecated_ones(torch, name):
+    """'The losses take the parameters of their torch.nn.functional counterparts, in the same
+    order, except the deprecated size_average and reduce.'"""
+    torch_function = getattr(torch.nn.functional, name)
+    torch_parameters = list(inspect.signature(torch_function).parameters)
+    deprecated = ["size_average", "reduce"]
+    assert set(deprecated) <= set(torch_parameters)
+    for parameter in deprecated:  # torch's own documentation calls them deprecated
+        assert re.search(parameter + r" \(bool, optional\): Deprecated", torch_function.__doc__)
+    expected = [p for p in torch_parameters if p not in deprecated]
+    assert list(inspect.signature(getattr(xentdoc, name)).parameters) == expected
 
 
 # ---- cross-entropy.md -----------------------------------------------------------------------

@@ -66,15 +66,28 @@ def test_probability_targets_refuse_ignore_index_in_torch(torch):
 
 
 def test_torch_logsumexp_absorbs_the_small_term(torch):
-    """The aside: torch's LSE of (40, 0) rounds to 40, so the loss 40 - 40 is 0, not log1p(e^-40)."""
+    """The aside: torch's log-softmax of (40, 0) is (z - 40) - log(1 + e^-40), and the sum rounds
+    to 1, so the target's entry and the loss are 0, not log1p(e^-40)."""
     F = torch.nn.functional
     z = np.array([[40.0, 0.0]])
     assert torch.logsumexp(_t(torch, z), dim=1).item() == 40.0
+    assert torch.exp(_t(torch, z) - 40.0).sum().item() == 1.0
+    assert F.log_softmax(_t(torch, z), dim=1).tolist() == [[0.0, -40.0]]
     assert F.cross_entropy(_t(torch, z), _t(torch, [0])).item() == 0.0
     with mpmath.workdps(40):  # local precision: reference.py's global mp.dps stays as it is
         exact = float(mpmath.log1p(mpmath.exp(-40)))
     assert exact > 0
     assert float(xentdoc.cross_entropy(z, np.array([0]))) == pytest.approx(exact, rel=1e-15)
+
+
+def test_the_asides_small_losses_are_the_reference_rounded_to_float64():
+    """cross-entropy.md and binary-cross-entropy.md: 'here xentdoc's result is the 60-digit mpmath
+    reference rounded to float64' (the suite's general bound is 2 ulps per unit of condition)."""
+    with mpmath.workdps(60):
+        ce = float(mpmath.log1p(mpmath.exp(-40)))      # two classes, target logit 40 above
+        bce = float(mpmath.log1p(mpmath.exp(-50)))     # z = -50, y = 0: softplus(-50)
+    assert float(xentdoc.cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))) == ce
+    assert float(xentdoc.binary_cross_entropy_with_logits(-50.0, 0.0)) == bce
 
 
 @pytest.mark.parametrize("weight", [[1 / 0.7, 1 / 0.2, 1 / 0.1], [1.0, 2.0, 5.0]])
@@ -127,6 +140,56 @@ def test_torch_clamps_each_logarithm_at_minus_100(torch):
     got = F.binary_cross_entropy(_t(torch, p), _t(torch, y), reduction="none").numpy()
     np.testing.assert_allclose(got, clamped, rtol=1e-15)
     np.testing.assert_allclose(xentdoc.binary_cross_entropy(p, y, reduction="none"), clamped, rtol=1e-15)
+
+
+def test_torch_weighted_clamp_is_100_times_the_weight(torch):
+    """'An unweighted element never costs more than 100, a weighted one 100 w_n.'"""
+    F = torch.nn.functional
+    p, y, w = np.array([0.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.0]), np.array([3.0, 0.25, 7.0])
+    got = F.binary_cross_entropy(_t(torch, p), _t(torch, y), weight=_t(torch, w), reduction="none")
+    np.testing.assert_array_equal(got.numpy(), np.array([100.0, 100.0, 0.0]) * w)
+    np.testing.assert_array_equal(xentdoc.binary_cross_entropy(p, y, weight=w, reduction="none"), got.numpy())
+
+
+def test_torch_bce_mean_divides_the_weighted_terms_by_the_count(torch):
+    """'"mean" averages the w_n l_n: it divides by the number of elements, not by the sum of the
+    weights as cross_entropy's mean over class targets does.'"""
+    F = torch.nn.functional
+    rng = np.random.default_rng(3)
+    p, y, w = rng.uniform(0.05, 0.95, size=(4, 3)), rng.integers(0, 2, size=(4, 3)).astype(float), rng.uniform(0.1, 5, size=(4, 3))
+    terms = -w * (y * np.log(p) + (1 - y) * np.log1p(-p))
+    expected = float(mpmath.fsum(terms.ravel().tolist()) / terms.size)
+    for got in (F.binary_cross_entropy(_t(torch, p), _t(torch, y), weight=_t(torch, w)).item(),
+                F.binary_cross_entropy_with_logits(_t(torch, xentdoc.logit(p)), _t(torch, y), weight=_t(torch, w)).item(),
+                float(xentdoc.binary_cross_entropy(p, y, weight=w))):
+        assert got == pytest.approx(expected, rel=1e-13)
+        assert got != pytest.approx(float(terms.sum() / w.sum()), rel=1e-6)
+
+
+def test_torch_pos_weight_broadcasts_along_the_last_axis(torch):
+    """'For several labels, pos_weight has one entry per label (it broadcasts along the last axis).'"""
+    F = torch.nn.functional
+    rng = np.random.default_rng(4)
+    z, y = rng.normal(size=(5, 3)) * 2, rng.integers(0, 2, size=(5, 3)).astype(float)
+    pos_weight = np.array([1.0, 9.0, 0.5])
+    expected = pos_weight * y * xentdoc.softplus(-z) + (1 - y) * xentdoc.softplus(z)   # column j uses entry j
+    got = F.binary_cross_entropy_with_logits(_t(torch, z), _t(torch, y), pos_weight=_t(torch, pos_weight),
+                                             reduction="none").numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-13)
+    np.testing.assert_allclose(xentdoc.binary_cross_entropy_with_logits(z, y, pos_weight=pos_weight, reduction="none"),
+                               expected, rtol=1e-13)
+
+
+def test_torch_bce_with_logits_is_one_minus_y_times_z_minus_log_sigmoid(torch):
+    """'PyTorch computes (1 - y) z - log σ(z)': at z = -50, y = 0 that is -50 + 50 = 0 in float64."""
+    F = torch.nn.functional
+    z = _t(torch, np.array([-50.0, -20.0, -3.0, 0.5, 3.0, 20.0, 50.0, -700.0]))
+    for target in (0.0, 1.0, 0.3):
+        y = torch.full_like(z, target)
+        got = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+        assert torch.equal(got, (1 - y) * z - F.logsigmoid(z)), target
+    assert F.logsigmoid(_t(torch, np.array(-50.0))).item() == -50.0
+    assert F.binary_cross_entropy_with_logits(_t(torch, np.array(-50.0)), _t(torch, np.array(0.0))).item() == 0.0
 
 
 @pytest.mark.parametrize("positives, pos_weight", [(10, 9.0), (10, 1.0), (25, 3.0), (40, 0.5)])

@@ -9,7 +9,7 @@ model, the same data, the same learning rate and the same number of steps:
 - **squared error** of the softmax probabilities against the one-hot targets,
 
 $$
-L_{\text{SE}} = \frac{1}{N} \sum_{n=1}^{N} \sum_{c=1}^{C} \bigl(p_{n,c} - y_{n,c}\bigr)^2,
+\ell_{\text{SE}} = \frac{1}{N} \sum_{n=1}^{N} \sum_{c=1}^{C} \bigl(p_{n,c} - y_{n,c}\bigr)^2,
 \qquad p_n = \operatorname{softmax}(z_n),
 $$
 
@@ -104,7 +104,7 @@ def squared_error(logits, labels):
     r"""Squared error of the softmax probabilities against one-hot targets, averaged over examples.
 
     $$
-    L_{\text{SE}} = \frac{1}{N} \sum_{n} \sum_{c} \bigl(\operatorname{softmax}(z_n)_c - y_{n,c}\bigr)^2
+    \ell_{\text{SE}} = \frac{1}{N} \sum_{n} \sum_{c} \bigl(\operatorname{softmax}(z_n)_c - y_{n,c}\bigr)^2
     $$
 
     with $y_n$ the one-hot vector of the target class $t_n$. It sums over classes and averages
@@ -130,11 +130,13 @@ def squared_error_grad(logits, labels):
     Jacobian $\partial p_k / \partial z_j = p_k(\delta_{kj} - p_j)$ gives, per example,
 
     $$
-    \frac{\partial L}{\partial z_j} = \frac{2}{N}\, p_j \Bigl(r_j - \sum_k r_k\, p_k\Bigr).
+    \frac{\partial \ell_{\text{SE}}}{\partial z_j} = \frac{2}{N}\, p_j \Bigl(r_j - \sum_k r_k\, p_k\Bigr).
     $$
 
-    The factor $p_j$ is why the gradient fades when the model is confidently wrong: every
-    entry for which $p_j$ is tiny, the target's included, gets almost no gradient.
+    This is why the whole gradient fades when the model is confidently wrong: every entry with a
+    tiny $p_j$, the target's included, is scaled down by that factor, and the entry of the class
+    the model is sure of ($p_j \approx 1$) has a bracket that tends to 0, since then
+    $\sum_k r_k p_k \approx r_j$.
 
     Examples
     --------
@@ -198,7 +200,7 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
     r"""Fit softmax regression $z = xW + b$ by full-batch gradient descent.
 
     Each step computes the logits of all points, the loss and its gradient
-    $G = \partial L / \partial z$ (shape (N, C)), then moves the parameters against it:
+    $G = \partial \ell / \partial z$ (shape (N, C)), then moves the parameters against it:
 
     $$
     W \leftarrow W - \eta\, x^\top G, \qquad b \leftarrow b - \eta \sum_n G_n .

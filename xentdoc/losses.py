@@ -117,6 +117,21 @@ def _from_rows(rows: np.ndarray, input_shape: tuple, class_axis: int) -> np.ndar
     return np.moveaxis(rows.reshape(moved), -1, class_axis)
 
 
+def _check_unused_ignore_index(ignore_index) -> None:
+    """With probability targets there is nothing to ignore: refuse a class as `ignore_index`.
+
+    torch raises for any ``ignore_index >= 0`` with a floating-point target and accepts a
+    negative one (the default -100 included), which it then does not use.
+    """
+    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"`ignore_index` must be an integer, got {ignore_index!r}.")
+    if ignore_index >= 0:
+        raise ValueError(
+            "`ignore_index` applies to class-index targets only; with probability (float) "
+            f"targets it must be negative (default -100), as in torch, got {ignore_index}."
+        )
+
+
 def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing=0.0):
     """Validate every argument of a classification loss; return them as `_LossArguments`."""
     input, class_axis = read_input(input)
@@ -125,6 +140,7 @@ def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_s
     weight = read_weight(weight, input, class_axis)
     probability = is_probability_target(target)
     if probability:
+        _check_unused_ignore_index(ignore_index)
         target = read_probability_target(target, input, class_axis)
     dtype = compute_dtype(input, weight, target if probability else None)
     if not probability:
@@ -569,7 +585,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         One weight $w_c$ per class, shape $(C)$. Default: all ones.
     ignore_index : int, optional
         Class-index target value to skip (no loss, not counted by the mean). Default -100.
-        Not used with probability targets.
+        With probability targets it must be negative and is not used (torch raises too).
     reduction : {'mean', 'sum', 'none'}, optional
         How to combine the per-sample losses; see Notes for what `'mean'` divides by.
     label_smoothing : float, optional
@@ -585,8 +601,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     TypeError
         If an argument has the wrong type (e.g. a boolean target).
     ValueError
-        If shapes do not match, probabilities are not distributions, `reduction` is unknown or
-        `label_smoothing` is outside $[0, 1]$.
+        If shapes do not match, probabilities are not distributions, `reduction` is unknown,
+        `label_smoothing` is outside $[0, 1]$, or `ignore_index` is 0 or more with probability
+        targets.
     IndexError
         If a class index other than `ignore_index` is negative or not below $C$.
 

@@ -517,8 +517,11 @@ def _class_target_losses(args):
     losses = 0
     if label_smoothing < 1.0:
         neg_log_prob_target = _neg_log_prob_of_target(args.rows, target.safe_index)
-        with np.errstate(invalid="ignore", over="ignore"):
-            losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
+        if args.weight is None and target.kept.all():
+            losses = neg_log_prob_target  # what the weight 1 and the mask below give, bit for bit
+        else:
+            with np.errstate(invalid="ignore", over="ignore"):
+                losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
         if label_smoothing == 0.0:
             return losses
         losses = (1 - label_smoothing) * losses

@@ -85,6 +85,15 @@ def test_float_targets_must_be_probabilities_of_the_input_shape(function, target
         function(LOGITS, target)
 
 
+@pytest.mark.parametrize("function", SMOOTHED_LOSSES, ids=_name)
+@pytest.mark.parametrize("ignore_index, error", [(0, ValueError), (2, ValueError), (1.5, TypeError),
+                                                 (True, TypeError)])
+def test_ignore_index_with_probability_targets(function, ignore_index, error):
+    # torch raises for ignore_index >= 0 with float targets (tests/test_claims_losses.py).
+    with pytest.raises(error, match="`ignore_index`.*(negative|integer)"):
+        function(LOGITS, xentdoc.softmax(LOGITS), ignore_index=ignore_index)
+
+
 def test_nll_loss_rejects_float_targets():
     with pytest.raises((ValueError, TypeError), match="target"):
         xentdoc.nll_loss(LOGITS, np.array([0.0, 2.0]))

@@ -53,16 +53,26 @@ def test_losses_take_torchs_parameters_but_the_deprecated_ones(torch, name):
 
 
 def test_probability_targets_refuse_ignore_index_in_torch(torch):
-    """'PyTorch refuses an ignore_index other than the default with probability targets.'"""
+    """'PyTorch and xentdoc refuse an ignore_index of 0 or more with probability targets.'"""
     F = torch.nn.functional
     z = np.random.default_rng(0).normal(size=(4, 3))
     y = xentdoc.softmax(np.random.default_rng(1).normal(size=(4, 3)))
-    with pytest.raises(RuntimeError, match="ignore_index"):
-        F.cross_entropy(_t(torch, z), _t(torch, y), ignore_index=0)
-    default = F.cross_entropy(_t(torch, z), _t(torch, y), ignore_index=-100).item()
-    assert default == pytest.approx(-(y * xentdoc.log_softmax(z)).sum(axis=1).mean(), rel=1e-14)
-    # xentdoc ignores the argument there (the page says so): same loss as without it.
-    assert xentdoc.cross_entropy(z, y, ignore_index=0) == pytest.approx(default, rel=1e-14)
+    for ignore_index in (-100, -101, -1, 0, 1, 2, 3, 100):
+        try:
+            expected = F.cross_entropy(_t(torch, z), _t(torch, y), ignore_index=ignore_index).item()
+        except RuntimeError as error:
+            assert "ignore_index" in str(error)
+            assert ignore_index >= 0
+            for function in (xentdoc.cross_entropy, xentdoc.cross_entropy_grad):
+                with pytest.raises(ValueError, match="`ignore_index`"):
+                    function(z, y, ignore_index=ignore_index)
+        else:
+            assert ignore_index < 0
+            assert expected == pytest.approx(-(y * xentdoc.log_softmax(z)).sum(axis=1).mean(),
+                                             rel=1e-14)
+            # A negative ignore_index is accepted and not used, as in torch.
+            assert xentdoc.cross_entropy(z, y, ignore_index=ignore_index) == pytest.approx(
+                expected, rel=1e-14)
 
 
 def test_torch_logsumexp_absorbs_the_small_term(torch):

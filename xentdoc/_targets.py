@@ -70,6 +70,12 @@ def read_probability_target(target, input: np.ndarray, class_axis: int) -> np.nd
     return target
 
 
+def _all_in_range_and_kept(target: np.ndarray, n_classes: int, ignore_index) -> bool:
+    """Whether every class index lies in [0, C) and none equals ignore_index (from min and max)."""
+    low, high = int(target.min()), int(target.max())
+    return 0 <= low and high < n_classes and not low <= ignore_index <= high
+
+
 def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore_index,
                       dtype=None) -> ClassTargets:
     """Return class-index targets checked against the input's shape and number of classes.
@@ -93,6 +99,15 @@ def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore
             f"{input.shape}, got {target.shape}."
         )
     n_classes = input.shape[class_axis]
+    if target.size and _all_in_range_and_kept(target, n_classes, ignore_index):
+        # The common case, checked with two passes instead of six: nothing ignored, all valid.
+        safe_index = np.expand_dims(target.astype(np.intp), class_axis)
+        kept = np.ones(safe_index.shape, np.bool_)
+        if weight is None:
+            target_weight = np.ones(safe_index.shape, dtype)
+        else:
+            target_weight = np.take_along_axis(weight, safe_index, class_axis).astype(dtype, copy=False)
+        return ClassTargets(safe_index, kept, target_weight)
     kept = target != ignore_index
     if np.any(kept & (target < 0)):
         raise IndexError(

@@ -117,6 +117,21 @@ def _from_rows(rows: np.ndarray, input_shape: tuple, class_axis: int) -> np.ndar
     return np.moveaxis(rows.reshape(moved), -1, class_axis)
 
 
+def _check_unused_ignore_index(ignore_index) -> None:
+    """With probability targets there is nothing to ignore: refuse a class as `ignore_index`.
+
+    torch raises for any ``ignore_index >= 0`` with a floating-point target and accepts a
+    negative one (the default -100 included), which it then does not use.
+    """
+    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"`ignore_index` must be an integer, got {ignore_index!r}.")
+    if ignore_index >= 0:
+        raise ValueError(
+            "`ignore_index` applies to class-index targets only; with probability (float) "
+            f"targets it must be negative (default -100), as in torch, got {ignore_index}."
+        )
+
+
 def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing=0.0):
     """Validate every argument of a classification loss; return them as `_LossArguments`."""
     input, class_axis = read_input(input)
@@ -125,6 +140,7 @@ def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_s
     weight = read_weight(weight, input, class_axis)
     probability = is_probability_target(target)
     if probability:
+        _check_unused_ignore_index(ignore_index)
         target = read_probability_target(target, input, class_axis)
     dtype = compute_dtype(input, weight, target if probability else None)
     if not probability:
@@ -210,9 +226,15 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _reduce(losses, reduction, target.target_weight, args.out_dtype)
 
 
-# Work on blocks of about this many bytes: each block's shift, exp and sum then run in the CPU
-# cache, so the logits are read from memory once instead of once per pass.
+# Work on blocks of about this many bytes: each block's passes (maximum, exp, sum) then run in
+# the CPU cache, so the logits are read from memory once instead of once per pass.
 _BLOCK_BYTES = 1 << 20
+
+# Up to this many classes the rows are short, and NumPy's per-row reductions (argmax, sum along
+# the last axis) spend most of their time starting a loop per row. Such inputs are handled in
+# transposed blocks of (C, b) instead, where every pass runs over b samples at once.
+_SMALL_C = 32
+_SMALL_C_BLOCK_BYTES = 1 << 20
 
 # Below this largest logit, e^z cannot overflow even summed over ~1e12 classes.
 _EXP_SAFE_TOP = {np.dtype(np.float32): 60.0, np.dtype(np.float64): 600.0}
@@ -252,8 +274,11 @@ def _tail_sum(logits, top_index, top_logit, block):
     return refine_tiny_tail(tail, logits, top_index, top_logit)
 
 
-def _neg_log_prob_of_target(rows, safe_index):
+def _neg_log_prob_of_target_blocks(rows, safe_index):
     """-log p_t per sample of the (M, C) logits `rows`, as an (M, 1) array, block by block.
+
+    The general route (any floating dtype, e.g. long double); float32 and float64 take
+    `_neg_log_prob_of_target`.
 
     Per sample this is log1p(tau) - (z_t - max z), two non-negative terms: no cancellation.
     Held in float64 (or the compute dtype if wider); promoted to the extended dtype when a block
@@ -284,6 +309,187 @@ def _neg_log_prob_of_target(rows, safe_index):
     return result
 
 
+def _pairwise_sum_rows(terms, out):
+    """out = the sum over the first axis of `terms` (n, b), added in NumPy's pairwise order.
+
+    Bit for bit what ``terms.T.sum(axis=1)`` gives on a C-contiguous copy of ``terms.T`` (NumPy's
+    ``pairwise_sum``: below 8 terms a running sum; up to 128, eight running sums over strides of 8
+    combined as a tree, then the remainder one by one; above 128, the two halves, split at a
+    multiple of 8, summed recursively), but every addition runs over b samples at once. The
+    terms must not be -0.0 (NumPy starts from +0.0); here they are exponentials or +0.
+    """
+    n = terms.shape[0]
+    if n == 0:
+        out[...] = 0
+    elif n < 8:
+        np.copyto(out, terms[0])
+        for i in range(1, n):
+            np.add(out, terms[i], out=out)
+    elif n <= 128:
+        stop = n - n % 8
+        if stop == 8:
+            eight = terms[:8]
+        else:
+            eight = terms[:8] + terms[8:16]
+            for i in range(16, stop, 8):
+                np.add(eight, terms[i : i + 8], out=eight)
+        four = eight[0::2] + eight[1::2]  # (r0 + r1), (r2 + r3), (r4 + r5), (r6 + r7)
+        np.add(four[0::2], four[1::2], out=four[:2])
+        np.add(four[0], four[1], out=out)
+        for i in range(stop, n):
+            np.add(out, terms[i], out=out)
+    else:
+        half = n // 2
+        half -= half % 8
+        rest = np.empty_like(out)
+        _pairwise_sum_rows(terms[:half], out)
+        _pairwise_sum_rows(terms[half:], rest)
+        np.add(out, rest, out=out)
+
+
+def _top_and_raw_tail_small_c(rows, top_index, top_logit, raw_tail):
+    """Fill top_index k, top_logit m and sum_{j != k} e^{z_j} (all (M,)) for rows of few classes.
+
+    The rows are transposed block by block into (C, b) arrays: the maximum over the classes,
+    the first index where it is reached (argmax's tie rule), the exponentials and the pairwise
+    sum all run over b samples per call. Same values as `_top_and_raw_tail_rows`.
+    """
+    n_rows, n_classes = rows.shape
+    block_rows = max(64, _SMALL_C_BLOCK_BYTES // (n_classes * rows.itemsize))
+    block_rows = min(block_rows, n_rows)
+    size = n_classes * block_rows
+    logits_t = np.empty(size, rows.dtype)
+    exp_t = np.empty(size, rows.dtype)
+    equal = np.empty(size, np.bool_)
+    codes = np.empty(size, np.uint8)
+    # Class c scores C - c where it holds the maximum: the largest score marks the first maximum.
+    scores = np.arange(n_classes, 0, -1, dtype=np.uint8).reshape(-1, 1)
+    best = np.empty(block_rows, np.uint8)
+    flat_index = np.empty(block_rows, np.intp)
+    for start in range(0, n_rows, block_rows):
+        stop = min(start + block_rows, n_rows)
+        b = stop - start
+        z = logits_t[: n_classes * b].reshape(n_classes, b)
+        e = exp_t[: n_classes * b].reshape(n_classes, b)
+        eq = equal[: n_classes * b].reshape(n_classes, b)
+        code = codes[: n_classes * b].reshape(n_classes, b)
+        k, first, where = top_index[start:stop], best[:b], flat_index[:b]
+        np.copyto(z, rows[start:stop].T)
+        m = top_logit[start:stop]
+        np.max(z, axis=0, out=m)  # NaN propagates, as argmax picks a NaN
+        np.equal(z, m, out=eq)
+        np.multiply(eq.view(np.uint8), scores, out=code)
+        np.max(code, axis=0, out=first)
+        # k = C - score of the first maximum. A NaN row has none (score 0): any index will do,
+        # its tail is made NaN on the safe route.
+        np.subtract(n_classes, first, out=k, casting="unsafe")
+        np.minimum(k, n_classes - 1, out=k)
+        np.multiply(k, b, out=where)
+        np.add(where, np.arange(b), out=where)
+        with np.errstate(over="ignore", invalid="ignore"):  # such rows are redone safely
+            np.exp(z, out=e)
+            e.reshape(-1)[where] = 0
+            _pairwise_sum_rows(e, raw_tail[start:stop])
+
+
+def _top_and_raw_tail_rows(rows, top_index, top_logit, raw_tail):
+    """As `_top_and_raw_tail_small_c`, for long rows: argmax, exp and sum along each row."""
+    n_rows, n_classes = rows.shape
+    block_rows = min(n_rows, max(1, _BLOCK_BYTES // max(1, n_classes * rows.itemsize)))
+    scratch = np.empty((block_rows, n_classes), dtype=rows.dtype)
+    offsets = np.arange(block_rows) * n_classes
+    for start in range(0, n_rows, block_rows):
+        stop = min(start + block_rows, n_rows)
+        b = stop - start
+        logits, e, k = rows[start:stop], scratch[:b], top_index[start:stop]
+        np.argmax(logits, axis=1, out=k)
+        with np.errstate(over="ignore", invalid="ignore"):  # such rows are redone safely
+            np.exp(logits, out=e)
+            e.reshape(-1)[offsets[:b] + k] = 0
+            np.sum(e, axis=1, out=raw_tail[start:stop])
+    np.copyto(top_logit, np.take_along_axis(rows, top_index[:, None], 1)[:, 0])
+
+
+def _pick(rows, index):
+    """rows[n, index[n, 0]] as an (M, 1) array: np.take_along_axis, by one flat gather if it can."""
+    if not rows.flags.c_contiguous:
+        return np.take_along_axis(rows, index, 1)
+    flat = np.arange(0, rows.size, rows.shape[1])
+    flat += index[:, 0]
+    return rows.reshape(-1)[flat][:, None]
+
+
+def _top_and_tail(rows):
+    """(top_index, top_logit, tail) of the (M, C) float32 or float64 logits, each shaped (M, 1).
+
+    tau = e^-m sum_{j != k} e^{z_j} (the fast route of `_tail_sum`) in the dtype of `rows`;
+    rows whose maximum lies outside [0, _EXP_SAFE_TOP] (NaN included) are redone on the safe
+    route, `_tail_sum_shifted`. Tiny tails are not refined here.
+    """
+    n_rows, n_classes = rows.shape
+    top_index = np.empty(n_rows, np.intp)
+    top_logit = np.empty(n_rows, rows.dtype)
+    tail = np.empty(n_rows, rows.dtype)
+    if n_classes <= _SMALL_C:
+        _top_and_raw_tail_small_c(rows, top_index, top_logit, tail)
+    else:
+        _top_and_raw_tail_rows(rows, top_index, top_logit, tail)
+    top_index, top_logit, tail = top_index[:, None], top_logit[:, None], tail[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        tail *= np.exp(-top_logit)
+    safe_top = _EXP_SAFE_TOP[rows.dtype]
+    if not (top_logit.min() >= 0 and top_logit.max() <= safe_top):  # NaN fails both
+        unsafe = np.flatnonzero(~((top_logit[:, 0] >= 0) & (top_logit[:, 0] <= safe_top)))
+        block_rows = max(1, _BLOCK_BYTES // max(1, n_classes * rows.itemsize))
+        scratch = np.empty((min(block_rows, unsafe.size), n_classes), rows.dtype)
+        for start in range(0, unsafe.size, block_rows):
+            some = unsafe[start : start + block_rows]
+            tail[some] = _tail_sum_shifted(rows[some], top_index[some], top_logit[some],
+                                           scratch[: some.size])
+    return top_index, top_logit, tail
+
+
+def _neg_log_prob_of_target(rows, safe_index):
+    """-log p_t per sample of the (M, C) logits `rows`, as an (M, 1) array.
+
+    Per sample this is log1p(tau) - (z_t - max z), two non-negative terms: no cancellation.
+    Held in float64 (or the compute dtype if wider). A row whose tau is tiny, or whose
+    z_t - max z overflows, is redone in the extended dtype (the result is then held in it).
+    """
+    if rows.dtype not in _EXP_SAFE_TOP:
+        return _neg_log_prob_of_target_blocks(rows, safe_index)
+    wide = wide_dtype(rows.dtype)
+    extended = extended_dtype(wide)
+    top_index, top_logit, tail = _top_and_tail(rows)
+    target_logit = _pick(rows, safe_index)
+    # In the wide dtype, so that z_t - m cannot overflow for float32 logits.
+    with np.errstate(over="ignore", invalid="ignore"):
+        target_shifted = target_logit.astype(wide) - top_logit.astype(wide)
+        result = np.log1p(tail) - target_shifted
+    tiny = gap = np.empty(0, np.intp)
+    threshold = tiny_threshold(rows.dtype)
+    if not tail.min() >= threshold:  # NaN or a tail below the threshold: look closer
+        tiny = np.flatnonzero((tail > 0) & (tail < threshold))
+    # Only float64 logits can overflow z_t - m in the wide dtype (float32 ones are widened).
+    if extended != wide and rows.dtype == wide and np.isinf(target_shifted).any():
+        gap = np.flatnonzero(np.isinf(target_shifted) & np.isfinite(target_logit)
+                             & np.isfinite(top_logit))
+    if tiny.size or gap.size:  # rare: redo those rows only, each in the dtype it needs
+        if tiny.size:
+            refined = refine_tiny_tail(tail[tiny], rows[tiny], top_index[tiny], top_logit[tiny])
+            tail = tail.astype(refined.dtype)
+            tail[tiny] = refined
+        if gap.size:
+            target_shifted = target_shifted.astype(extended)
+            target_shifted[gap] = target_logit[gap].astype(extended) - top_logit[gap].astype(extended)
+        some = np.union1d(tiny, gap)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = np.log1p(tail[some]) - target_shifted[some]
+        result = result.astype(np.result_type(result, values))
+        result[some] = values
+    return result
+
+
 def _neg_log_probs(rows):
     """-log p_c for every entry of the (M, C) logits `rows`, in float64 or wider.
 
@@ -311,8 +517,11 @@ def _class_target_losses(args):
     losses = 0
     if label_smoothing < 1.0:
         neg_log_prob_target = _neg_log_prob_of_target(args.rows, target.safe_index)
-        with np.errstate(invalid="ignore", over="ignore"):
-            losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
+        if args.weight is None and target.kept.all():
+            losses = neg_log_prob_target  # what the weight 1 and the mask below give, bit for bit
+        else:
+            with np.errstate(invalid="ignore", over="ignore"):
+                losses = np.where(target.kept, target.target_weight * neg_log_prob_target, 0)
         if label_smoothing == 0.0:
             return losses
         losses = (1 - label_smoothing) * losses
@@ -379,7 +588,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         One weight $w_c$ per class, shape $(C)$. Default: all ones.
     ignore_index : int, optional
         Class-index target value to skip (no loss, not counted by the mean). Default -100.
-        Not used with probability targets.
+        With probability targets it must be negative and is not used (torch raises too).
     reduction : {'mean', 'sum', 'none'}, optional
         How to combine the per-sample losses; see Notes for what `'mean'` divides by.
     label_smoothing : float, optional
@@ -395,8 +604,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     TypeError
         If an argument has the wrong type (e.g. a boolean target).
     ValueError
-        If shapes do not match, probabilities are not distributions, `reduction` is unknown or
-        `label_smoothing` is outside $[0, 1]$.
+        If shapes do not match, probabilities are not distributions, `reduction` is unknown,
+        `label_smoothing` is outside $[0, 1]$, or `ignore_index` is 0 or more with probability
+        targets.
     IndexError
         If a class index other than `ignore_index` is negative or not below $C$.
 

@@ -28,6 +28,7 @@ import scipy.special
 import scipy.stats
 
 import reference as ref
+from conftest import require
 import xentdoc
 from xentdoc._validation import SUM_TOLERANCE_FLOOR, sum_tolerance
 
@@ -260,22 +261,24 @@ def test_K7_float32_softmax_rows_cast_to_float64_are_distributions(classes):
     np.testing.assert_allclose(xentdoc.entropy(y), scipy.special.entr(y).sum(axis=-1), rtol=1e-12)
 
 
-def test_K7_float32_rows_beyond_the_floor_are_keyed_to_float32():
-    # A float32 softmax normalised by a sequential float32 sum, 2**17 classes: its float64 sum
-    # misses 1 by more than the 1e-5 floor, but by far less than float32 allows for that count.
+def test_K7_tolerance_does_not_grow_with_the_number_of_outcomes():
+    # A float32 softmax normalised by a *sequential* float32 sum over 2**17 classes misses 1
+    # by more than the floor (the old rule, eps * (8 + C / 8), grew with C and accepted it).
     z = rng(7).standard_normal((1, 2 ** 17)).astype(np.float32) * 4
     e = np.exp(z)
     y32 = e / np.cumsum(e, axis=1, dtype=np.float32)[:, -1:]
-    y = y32.astype(np.float64)
-    miss = abs(y.sum() - 1)
-    assert 1e-5 < miss < sum_tolerance(np.float32, y.shape[1]), miss
-    # With a float64 row beside it that is not float32 data: the tolerance is per row.
-    other = np.full((1, y.shape[1]), 1 / y.shape[1])
-    both = np.concatenate([y, other])
-    assert xentdoc.entropy(both).shape == (2,)
-    shifted = np.concatenate([y, other * (1 + 2 * miss)])  # the float64 row now misses 1
+    miss = abs(y32.astype(np.float64).sum() - 1)
+    assert miss > SUM_TOLERANCE_FLOOR, miss  # the premise
+    for y in (y32, y32.astype(np.float64)):
+        with pytest.raises(ValueError, match=r"(?s)`p`.*sum to 1 \(within 1\.0e-05\)"):
+            xentdoc.entropy(y)
+    # The same exponentials normalised by NumPy's pairwise float32 sum pass, as float32 data.
+    pairwise = e / e.sum(axis=1, keepdims=True, dtype=np.float32)
+    xentdoc.entropy(pairwise.astype(np.float64))
+    # The tolerance is per row: the bad row is found beside a good one.
+    both = np.concatenate([pairwise, y32]).astype(np.float64)
     with pytest.raises(ValueError, match=r"(?s)`p`.*sum to 1"):
-        xentdoc.entropy(shifted)
+        xentdoc.entropy(both)
 
 
 def test_K7_float16_data_cast_to_float64_keeps_float16_tolerance():
@@ -306,11 +309,6 @@ def test_K7_scipy_renormalises_where_xentdoc_rejects():
         xentdoc.entropy(y)
 
 
-@pytest.mark.parametrize(("dtype", "count"), [(np.float32, 599_999), (np.float64, 10 ** 6)])
-def test_K7_rows_summing_to_1_01_are_rejected_up_to_600000_outcomes(dtype, count):
-    assert sum_tolerance(dtype, count) < 0.01
-
-
 def test_K7_float64_rows_off_by_1e_4_are_rejected():
     y = np.array([0.3, 0.3, 0.4001])  # not float32 data: the 1e-5 floor applies
     with pytest.raises(ValueError, match=r"(?s)`p`.*sum to 1 \(within 1\.0e-05\)"):
@@ -327,11 +325,73 @@ def test_K7_negative_entries_are_still_rejected(dtype):
 
 
 def test_K7_tolerance_formula():
+    # max(1e-5, 4 u * sum + subnormals * s / 2): u the unit roundoff, s the smallest subnormal.
     for dtype in ALL_DTYPES:
-        for count in (1, 2, 3, 600, 10 ** 5):
-            eps = float(np.finfo(dtype).eps)
-            assert sum_tolerance(dtype, count) == max(SUM_TOLERANCE_FLOOR, eps * (8 + count / 8))
+        info = np.finfo(dtype)
+        u, s = float(info.eps) / 2, float(info.smallest_subnormal)
+        for total in (1.0, 1.01):
+            for subnormals in (0, 10 ** 4):
+                expected = max(SUM_TOLERANCE_FLOOR, 4 * u * total + subnormals * s / 2)
+                assert sum_tolerance(dtype, total, subnormals) == expected
     assert SUM_TOLERANCE_FLOOR == 1e-5
+    assert sum_tolerance(np.float16) == np.finfo(np.float16).eps * 2  # 1.95e-3, whatever C
+
+
+# Breaker A1: sums far from 1 accepted because the tolerance grew with C, or because float64
+# values that happen to be float16-representable got a tolerance that grew with C.
+A1_REJECTED = [
+    ("float16 1e-4 x 100000 (sum 10)", np.full(100_000, 1e-4, np.float16)),
+    ("float16 1.12e-3 x 1000 (sum 1.12)", np.full(1000, 1.12e-3, np.float16)),
+    ("float64 9/8192 x 1000 (sum 1.0986)", np.full(1000, 9 / 8192)),
+    ("float64 [.5, .5, 2**-7] (sum 1.0078)", np.array([0.5, 0.5, 0.0078125])),
+]
+
+
+@pytest.mark.parametrize(("label", "y"), A1_REJECTED, ids=[c[0] for c in A1_REJECTED])
+def test_K7_breaker_A1_sums_far_from_one_are_rejected(label, y):
+    assert abs(float(np.sum(y, dtype=np.float64)) - 1) > 5e-3  # the premise
+    calls = [lambda: xentdoc.entropy(y), lambda: xentdoc.perplexity(y),
+             lambda: xentdoc.kl_divergence(y, np.full(y.shape, 1 / y.size)),
+             lambda: xentdoc.cross_entropy(np.zeros((1, y.size), y.dtype), y[None])]
+    for call in calls:
+        with pytest.raises(ValueError, match=r"(?s)`(p|y|target)`.*sum to 1 \(within"):
+            call()
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("row", [[0.5, 0.5, 0.0078125], [0.5, 0.5, 0.0078], [0.5, 0.25, 0.26]])
+def test_K7_rows_summing_to_1_0078_or_1_01_are_rejected_in_every_dtype(row, dtype):
+    y = np.array(row, dtype)
+    for held in (y, y.astype(np.float32), y.astype(np.float64)):
+        with pytest.raises(ValueError, match=r"(?s)`p`.*sum to 1"):
+            xentdoc.entropy(held)
+
+
+def test_K7_float16_subnormal_entries_add_half_a_spacing_each():
+    # 1/C is a float16 subnormal, 149.51 spacings of 2**-24, rounded up to 150: the C entries
+    # sum to 1.0033, beyond 4u = 1.95e-3 but within 4u * sum + C * 2**-25 = 5.3e-3.
+    count = round(2 ** 24 / 149.51)
+    y = np.full(count, 1 / count, np.float16)
+    miss = abs(float(y.sum(dtype=np.float64)) - 1)
+    assert sum_tolerance(np.float16) < miss < sum_tolerance(np.float16, 1 + miss, y.size)
+    for held in (y, y.astype(np.float64)):
+        assert np.isfinite(xentdoc.entropy(held))
+
+
+@pytest.mark.parametrize("classes", [10, 1000, 2 ** 15])
+@pytest.mark.parametrize("producer", ["xentdoc", "torch"])
+def test_K7_float32_softmax_rows_of_both_producers_pass_as_float64(producer, classes):
+    torch = require("torch")
+    rows = 200 if classes <= 1000 else 20
+    z = (rng(classes).standard_normal((rows, classes)) * 3).astype(np.float32)
+    if producer == "torch":
+        y32 = torch.softmax(torch.from_numpy(z), dim=-1).numpy()
+    else:
+        y32 = xentdoc.softmax(z)
+    assert y32.dtype == np.float32
+    y = y32.astype(np.float64)
+    got = xentdoc.entropy(y)
+    np.testing.assert_allclose(got, scipy.special.entr(y).sum(axis=-1), rtol=1e-12)
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,13 +16,16 @@ Rules shared by every function of this module:
 - **NaN.** A NaN anywhere in a distribution (in $y$ or in $p$) gives NaN for that distribution,
   as SciPy does; NaN is never read as an impossible outcome.
 - **What counts as a distribution.** Entries in $[0, 1]$ (so no infinities) that sum to 1 along
-  `axis`, within a tolerance set by the precision of the data (see `check_distribution` in
-  `xentdoc._validation`): at least $10^{-5}$, and $\varepsilon\,(8 + C/8)$ for $C$ outcomes,
-  where $\varepsilon$ is the machine epsilon of the narrowest of float16, float32 and the
-  array's own dtype that represents every entry of the distribution without rounding. Values
-  that went through float32 and were cast to float64 therefore pass, while a float32 or
-  float64 row of fewer than 600,000 outcomes that sums to 1.01 does not. Distributions are not
-  renormalised for you (`scipy.stats.entropy` does renormalise, and so hides such errors).
+  `axis`, within a tolerance that follows from rounding and does not grow with the number of
+  outcomes $C$ (see `check_distribution` in `xentdoc._validation`). Rounding each entry to a
+  format of unit roundoff $u$ moves the sum by at most $u$ times the sum, plus half the
+  subnormal spacing for each subnormal entry; the tolerance is $4u$ times the sum plus that,
+  and never less than $10^{-5}$. float64 and float32 data, also float32 values cast to
+  float64, thus get $10^{-5}$; float16 data (held as float16, or cast to a wider type without
+  change) get $4u = 1.95 \times 10^{-3}$, plus $2.98 \times 10^{-8}$ per subnormal entry.
+  Rows summing to 1.01 or 1.0078 are rejected in every dtype and for every $C$.
+  Distributions are not renormalised for you (`scipy.stats.entropy` does renormalise, and so
+  hides such errors).
 - **Dtypes.** Integer and boolean inputs are read as float64. Every sum is accumulated in
   float64 (or in the input's own type if it is wider), pairwise, along whichever axis holds the
   outcomes; the result is rounded once to the input's dtype (for two distributions: the wider
@@ -189,10 +192,9 @@ def entropy(p, axis=-1, base=None):
     ----------
     p : array_like
         Any distribution (the model's, the data's, a coin's): entries in $[0, 1]$ that sum to
-        1 along `axis` within $\max(10^{-5}, \varepsilon (8 + C/8))$, $\varepsilon$ the
-        machine epsilon of the narrowest float type holding the entries (float32 data cast to
-        float64 keeps float32's $\varepsilon$). Any shape with at least one dimension; the
-        other axes index separate distributions.
+        1 along `axis`, within $10^{-5}$ (float16 data: $1.95 \times 10^{-3}$, see the module
+        docstring), whatever $C$. Any shape with at least one dimension; the other axes index
+        separate distributions.
     axis : int, optional
         Axis holding the $C$ outcomes. Default: the last.
     base : float or None, optional

@@ -580,3 +580,111 @@ def test_docstrings_use_no_precision_words_that_no_test_checks():
     for text in texts:
         for word in ("exact", "true value", "correctly rounded", "precise"):
             assert word not in text.lower(), f"precision word {word!r} in a docstring"
+
+
+# --------------------------------------------------------------------------------------------
+# Breaker A7: no clamp of a KL divergence that is negative because the input missed 1
+# --------------------------------------------------------------------------------------------
+
+A7_CASES = [
+    ("float16 y summing to 0.99951", np.array([0.5, 0.4995], np.float16), np.array([0.5, 0.5])),
+    ("float32 thirds cast to float64", np.full(3, 1 / 3, np.float32).astype(np.float64),
+     np.full(3, 1 / 3)),
+    ("float64 y 5e-6 short of 1", np.array([0.3, 0.3, 0.399995]), np.array([0.25, 0.35, 0.4])),
+    ("float64 y 5e-6 short of 1, near p", np.array([0.5, 0.499995]), np.array([0.5, 0.5])),
+]
+
+
+@pytest.mark.parametrize(("label", "y", "p"), A7_CASES, ids=[c[0] for c in A7_CASES])
+def test_A7_kl_of_tolerated_inputs_is_the_unclamped_sum_as_scipy_and_torch(label, y, p):
+    torch = require("torch")
+    y64, p64 = y.astype(np.float64), p.astype(np.float64)
+    got = xentdoc.kl_divergence(y, p)
+    assert got.dtype == np.float64
+    with_scipy = scipy.special.rel_entr(y64, p64).sum()
+    with_torch = torch.nn.functional.kl_div(torch.log(torch.from_numpy(p64)), torch.from_numpy(y64),
+                                            reduction="sum").item()
+    ref.assert_close_ulps(got, ref.kl_divergence(y, p), np.float64, K, context=label)
+    np.testing.assert_allclose(got, with_scipy, rtol=1e-12, atol=1e-300)
+    # torch forms y (log y - log p), which cancels: agreement to 1e-15 absolute.
+    np.testing.assert_allclose(got, with_torch, rtol=1e-10, atol=1e-15)
+    assert (got < 0) == (with_scipy < 0)
+    # KL = H(y, p) - H(y) up to rounding (the three are consistent; none is clamped).
+    h_y = xentdoc.entropy(y64)
+    h_yp = xentdoc.distribution_cross_entropy(y, p)
+    assert abs((h_yp - h_y) - got) <= 8 * np.finfo(np.float64).eps * (abs(h_yp) + abs(h_y))
+    for base in (2, 0.5):
+        ref.assert_close_ulps(xentdoc.kl_divergence(y, p, base=base),
+                              ref.kl_divergence(y, p, base=base), np.float64, K)
+
+
+def test_A7_breaker_case_is_negative_and_cross_entropy_below_entropy():
+    y, p = np.array([0.5, 0.4995], np.float16), np.array([0.5, 0.5])
+    expected = ref.kl_divergence(y, p)
+    assert expected.value < 0  # the premise: y sums to 0.99951 (accepted: float16 data)
+    got = xentdoc.kl_divergence(y, p)
+    assert got < 0
+    assert xentdoc.distribution_cross_entropy(y, p) < xentdoc.entropy(y.astype(np.float64))
+
+
+# --------------------------------------------------------------------------------------------
+# Breaker B11: perplexity and bases other than e, 2, 10 within 2 ulps per unit of condition
+# number (no log2 C allowance): float64 computed in long double where it is wider
+# --------------------------------------------------------------------------------------------
+
+INFO_MODULE = __import__("sys").modules["xentdoc.information"]
+
+
+def _ulps_over_bound(got, expected, extra=0.0):
+    """Error in float64 ulps divided by 2 (max(1, cond) + extra): at most 1 passes."""
+    errors = np.atleast_1d(ref.ulp_errors(got, expected.value, np.float64))
+    cond = np.atleast_1d(np.asarray(expected.cond, dtype=object))
+    extra = np.broadcast_to(extra, errors.shape)
+    return max(float(e) / (K * (max(1.0, float(c)) + float(x))) for e, c, x in zip(errors, cond, extra))
+
+
+def _b11_rows():
+    r = rng(111)
+    for classes in (4, 64, 1000):
+        for trial in range(8 if classes < 1000 else 2):
+            y = r.dirichlet(np.full(classes, [0.3, 1.0, 10.0][trial % 3]))
+            yield classes, y, r.dirichlet(np.ones(classes))
+    # The breaker's inputs.
+    yield 4, np.array([0.246, 0.335, 0.149, 0.27]), np.array([0.25, 0.25, 0.25, 0.25])
+    yield 3, np.array([0.309, 0.338, 0.353]), np.array([0.2, 0.3, 0.5])
+
+
+@pytest.mark.parametrize("extended", [True, False], ids=["platform", "float64-only fallback"])
+def test_B11_perplexity_and_other_bases_within_the_stated_bound(extended, monkeypatch):
+    if not extended:  # what a platform whose long double is float64 computes
+        monkeypatch.setattr(INFO_MODULE, "_LONG_DOUBLE_IS_WIDER", False)
+    strict = extended and np.finfo(np.longdouble).nmant > 52
+    worst = {}
+    for classes, y, p in _b11_rows():
+        for two in (False, True):
+            got = xentdoc.perplexity(y, p) if two else xentdoc.perplexity(y)
+            expected = ref.perplexity(y, p) if two else ref.perplexity(y)
+            h = abs(float(mpmath_log(expected.value)))
+            worst["perplexity"] = max(worst.get("perplexity", 0),
+                                      _ulps_over_bound(got, expected, 0 if strict else h))
+        for base in (3, 0.5, np.e, 7.5):
+            for name in ("entropy", "distribution_cross_entropy", "kl_divergence", "information"):
+                got = _call(name, y, p, base)
+                expected = _reference(name, y, p, base)
+                worst[name] = max(worst.get(name, 0), _ulps_over_bound(got, expected, 0 if strict else 1))
+    assert max(worst.values()) <= 1, worst
+
+
+def test_B11_breaker_inputs_within_two_ulps_per_condition_number():
+    if np.finfo(np.longdouble).nmant <= 52:
+        pytest.skip("long double is float64 here: the fallback bound is tested above")
+    y = np.array([0.246, 0.335, 0.149, 0.27])
+    assert _ulps_over_bound(xentdoc.perplexity(y), ref.perplexity(y)) <= 0.5  # 0.43 ulp measured
+    y = np.array([0.309, 0.338, 0.353])
+    assert _ulps_over_bound(xentdoc.entropy(y, base=3), ref.entropy(y, base=3)) <= 0.5
+
+
+def mpmath_log(value):
+    import mpmath
+
+    return mpmath.log(value)

@@ -40,10 +40,25 @@ def check_axis(axis, ndim: int, name: str = "axis") -> int:
 
 
 def check_reduction(reduction) -> str:
-    """Return `reduction` if it is one of torch's three reductions."""
+    """Return `reduction` if it is one of torch's three reductions (a string, not an array)."""
+    if not isinstance(reduction, str):
+        raise TypeError(
+            f"`reduction` must be one of the strings 'none', 'mean' or 'sum', got {reduction!r}."
+        )
     if reduction not in REDUCTIONS:
         raise ValueError(f"`reduction` must be 'none', 'mean' or 'sum', got {reduction!r}.")
-    return reduction
+    return str(reduction)
+
+
+def check_flag(value, name: str) -> bool:
+    """Return `value` as a bool if it is one (Python or NumPy bool); anything else is an error.
+
+    Strings ("no" is truthy), arrays (ambiguous) and numbers are refused rather than read by
+    their truth value.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"`{name}` must be True or False, got {value!r}.")
 
 
 def check_positive_scalar(value, name: str) -> float:

@@ -16,18 +16,35 @@ Rules shared by every function of this module:
 - **NaN.** A NaN anywhere in a distribution (in $y$ or in $p$) gives NaN for that distribution,
   as SciPy does; NaN is never read as an impossible outcome.
 - **What counts as a distribution.** Entries in $[0, 1]$ (so no infinities) that sum to 1 along
-  `axis`, within a tolerance set by the precision of the data (see `check_distribution` in
-  `xentdoc._validation`): at least $10^{-5}$, and $\varepsilon\,(8 + C/8)$ for $C$ outcomes,
-  where $\varepsilon$ is the machine epsilon of the narrowest of float16, float32 and the
-  array's own dtype that represents every entry of the distribution without rounding. Values
-  that went through float32 and were cast to float64 therefore pass, while a float32 or
-  float64 row of fewer than 600,000 outcomes that sums to 1.01 does not. Distributions are not
-  renormalised for you (`scipy.stats.entropy` does renormalise, and so hides such errors).
+  `axis`, within a tolerance that follows from rounding and does not grow with the number of
+  outcomes $C$ (see `check_distribution` in `xentdoc._validation`). Rounding each entry to a
+  format of unit roundoff $u$ moves the sum by at most $u$ times the sum, plus half the
+  subnormal spacing for each subnormal entry; the tolerance is $4u$ times the sum plus that,
+  and never less than $10^{-5}$. float64 and float32 data, also float32 values cast to
+  float64, thus get $10^{-5}$; float16 data (held as float16, or cast to a wider type without
+  change) get $4u = 1.95 \times 10^{-3}$, plus $2.98 \times 10^{-8}$ per subnormal entry.
+  Rows summing to 1.01 or 1.0078 are rejected in every dtype and for every $C$.
+  Distributions are not renormalised for you (`scipy.stats.entropy` does renormalise, and so
+  hides such errors).
 - **Dtypes.** Integer and boolean inputs are read as float64. Every sum is accumulated in
   float64 (or in the input's own type if it is wider), pairwise, along whichever axis holds the
   outcomes; the result is rounded once to the input's dtype (for two distributions: the wider
-  of their two dtypes). The tests hold float16, float32 and float64 results within 2 ulps per
-  unit of condition number of mpmath, along the last axis and others.
+  of their two dtypes). Two steps would amplify float64's rounding of the sum: the perplexity
+  $e^{H}$ turns an absolute error $\delta$ of $H$ into a relative error $\delta$ (so $|H|$
+  times the relative error of $H$), and a base other than $e$, 2 and 10 divides by a rounded
+  $\ln b$. For float64 inputs these two are computed in NumPy's long double where it is wider
+  than float64 (x86: a 64-bit significand; about 7 times slower than float64 for the logs).
+  The tests hold float16, float32 and float64 results within 2 ulps per unit of condition
+  number of mpmath (the componentwise condition number, at least 1), plus $2 \log_2 C$ ulps
+  for the pairwise sum of $C$ terms, along the last axis and others; the perplexity and the
+  bases other than $e$, 2 and 10 are tested without that $\log_2 C$ allowance. Where long
+  double is float64 itself (Windows, ARM), the tests hold a float64 perplexity within
+  $2(\max(1, \kappa) + |H|)$ ulps, $H$ in nats, and a float64 change of base within
+  $2(\max(1, \kappa) + 1)$ ulps.
+- **Sums that miss 1.** The formulas are applied to the entries as given. For inputs accepted
+  within the tolerance whose sum is not 1, Gibbs' inequality need not hold: the KL
+  divergence may be negative by about the miss, and $H(y, p)$ below $H(y)$, consistently,
+  since $D_{\mathrm{KL}}(y \,\|\, p) = H(y, p) - H(y)$ up to rounding. Nothing is clamped.
 """
 
 from __future__ import annotations
@@ -45,9 +62,26 @@ from xentdoc._validation import (
 from xentdoc.sigmoid import _scalar_if_0d
 
 
-def _work_dtype(dtype) -> np.dtype:
-    """The dtype sums are accumulated in: float64, or the input's own type if wider."""
-    return np.promote_types(dtype, np.float64)
+# Where NumPy's long double is wider than float64 (x87 80-bit: 64-bit significand), float64
+# quantities whose last step amplifies the sum's rounding are computed in it (see `_work_dtype`).
+_LONG_DOUBLE_IS_WIDER = np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant
+
+
+def _needs_extended(base) -> bool:
+    """True where float64 rounding of the sum would show in the result: a base other than e,
+    2 and 10 (the sum is divided by a rounded ln b) and the perplexity (exp of the sum)."""
+    return base is not None and base not in (2, 10)
+
+
+def _work_dtype(dtype, extended=False) -> np.dtype:
+    """The dtype sums are accumulated in: float64, or the input's own type if wider. With
+    `extended`, float64 inputs go to long double where it is wider than float64: exp(H) turns
+    an absolute error of H into a relative one (|H| times H's relative error), and dividing
+    by a rounded ln b adds one more rounding, both above 2 ulps in float64 alone."""
+    work = np.promote_types(dtype, np.float64)
+    if extended and work == np.float64 and _LONG_DOUBLE_IS_WIDER:
+        return np.dtype(np.longdouble)
+    return work
 
 
 def _log(x: np.ndarray, base) -> np.ndarray:
@@ -78,15 +112,15 @@ def _rows(array: np.ndarray, axis: int, work) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(array, axis, -1), dtype=work)
 
 
-def _read_one(p, axis, name="p"):
+def _read_one(p, axis, name="p", extended=False):
     """The distribution `p` (called `name` in errors) as rows in work precision, and its dtype."""
     p = as_float_array(p, name)
     axis = check_axis(axis, p.ndim)
     check_distribution(p, axis, name)
-    return _rows(p, axis, _work_dtype(p.dtype)), p.dtype
+    return _rows(p, axis, _work_dtype(p.dtype, extended)), p.dtype
 
 
-def _read_two(y, p, axis):
+def _read_two(y, p, axis, extended=False):
     """Distributions `y` and `p` broadcast and checked along `axis`, as rows in work precision."""
     y = as_float_array(y, "y")
     p = as_float_array(p, "p")
@@ -100,7 +134,7 @@ def _read_two(y, p, axis):
     check_distribution(y, axis, "y")
     check_distribution(p, axis, "p")
     dtype = result_dtype(y, p)
-    work = _work_dtype(dtype)
+    work = _work_dtype(dtype, extended)
     return _rows(y, axis, work), _rows(p, axis, work), dtype
 
 
@@ -176,7 +210,7 @@ def information(p, base=None):
     p = as_float_array(p, "p")
     check_unit_interval(p, "p")
     base = check_base(base)
-    surprisal = -_log(p.astype(_work_dtype(p.dtype), copy=False), base)
+    surprisal = -_log(p.astype(_work_dtype(p.dtype, _needs_extended(base)), copy=False), base)
     return _finish(_in_base(surprisal, base), p.dtype)
 
 
@@ -189,10 +223,9 @@ def entropy(p, axis=-1, base=None):
     ----------
     p : array_like
         Any distribution (the model's, the data's, a coin's): entries in $[0, 1]$ that sum to
-        1 along `axis` within $\max(10^{-5}, \varepsilon (8 + C/8))$, $\varepsilon$ the
-        machine epsilon of the narrowest float type holding the entries (float32 data cast to
-        float64 keeps float32's $\varepsilon$). Any shape with at least one dimension; the
-        other axes index separate distributions.
+        1 along `axis`, within $10^{-5}$ (float16 data: $1.95 \times 10^{-3}$, see the module
+        docstring), whatever $C$. Any shape with at least one dimension; the other axes index
+        separate distributions.
     axis : int, optional
         Axis holding the $C$ outcomes. Default: the last.
     base : float or None, optional
@@ -240,8 +273,8 @@ def entropy(p, axis=-1, base=None):
     >>> print(round(float(entropy(np.full(4, 0.25))), 6))  # nats: log 4
     1.386294
     """
-    p, dtype = _read_one(p, axis)
     base = check_base(base)
+    p, dtype = _read_one(p, axis, extended=_needs_extended(base))
     return _finish(_entropy_sum(p, base), dtype)
 
 
@@ -271,7 +304,8 @@ def distribution_cross_entropy(y, p, axis=-1, base=None):
     -------
     ndarray or scalar
         One cross-entropy per pair of distributions: the broadcast shape without `axis`, in
-        the wider dtype of `y` and `p`. $H(y, p) \ge H(y)$ for a base above 1; $+\infty$ when
+        the wider dtype of `y` and `p`. $H(y, p) \ge H(y)$ for a base above 1 when `y` sums
+        to 1 (see the module's rule on sums that miss 1); $+\infty$ when
         $p$ gives probability 0 to an outcome $y$ allows.
 
     Raises
@@ -307,8 +341,8 @@ def distribution_cross_entropy(y, p, axis=-1, base=None):
     >>> print(round(float(entropy(y, base=2) + kl_divergence(y, p, base=2)), 12))
     1.736965594166
     """
-    y, p, dtype = _read_two(y, p, axis)
     base = check_base(base)
+    y, p, dtype = _read_two(y, p, axis, extended=_needs_extended(base))
     return _finish(_cross_entropy_sum(y, p, base), dtype)
 
 
@@ -333,8 +367,9 @@ def kl_divergence(y, p, axis=-1, base=None):
     -------
     ndarray or scalar
         One divergence per pair: the broadcast shape without `axis`, in the wider dtype of
-        `y` and `p`. For a base above 1, $D_{\mathrm{KL}} \ge 0$, with 0 when $y = p$;
-        $+\infty$ when $p_c = 0 < y_c$.
+        `y` and `p`. For a base above 1, $D_{\mathrm{KL}} \ge 0$ when `y` and `p` sum to 1,
+        with 0 when $y = p$; $+\infty$ when $p_c = 0 < y_c$. Inputs accepted within the sum
+        tolerance may give a slightly negative value (see Notes).
 
     Raises
     ------
@@ -352,9 +387,12 @@ def kl_divergence(y, p, axis=-1, base=None):
     (where $y_c - p_c$ has no rounding error), and otherwise as $\log(y_c / p_c)$, or as
     $\log y_c - \log p_c$ where the ratio would overflow or underflow. Nearly equal
     distributions thus get a small divergence within a few ulps, rather than the difference of
-    two rounded cross-entropies. Gibbs' inequality makes the divergence in nats
-    non-negative, so a negative sum in nats can only be rounding and is set to 0 before the
-    change of base (a base below 1 then gives the negative value it should). Where
+    two rounded cross-entropies. The sum is not clamped at 0: Gibbs' inequality holds for
+    distributions that sum to 1, but a `y` accepted within the tolerance may sum to slightly
+    less, and then $\sum_c y_c \log(y_c / p_c)$ can be negative by about that miss, as
+    ``scipy.special.rel_entr(y, p).sum()`` and ``torch.nn.functional.kl_div(log p, y,
+    reduction="sum")`` are; it stays equal to `distribution_cross_entropy` minus `entropy` up
+    to rounding. (``scipy.stats.entropy(y, p)`` renormalises both first.) Where
     $y_c > 0 = p_c$ the result is $+\infty$, without a warning; a NaN entry of `y` or `p`
     gives NaN for its pair; infinite entries are rejected.
 
@@ -376,8 +414,8 @@ def kl_divergence(y, p, axis=-1, base=None):
     >>> print(float(kl_divergence(y, y)))
     0.0
     """
-    y, p, dtype = _read_two(y, p, axis)
     base = check_base(base)
+    y, p, dtype = _read_two(y, p, axis, extended=_needs_extended(base))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded branches may overflow
         close = (p > 0) & (y >= 0.5 * p) & (y <= 2 * p)
         ratio = y / p
@@ -391,8 +429,10 @@ def kl_divergence(y, p, axis=-1, base=None):
         )
         # y_c = 0 contributes 0, but a NaN p_c still poisons its row.
         terms = np.where((y == 0) & ~np.isnan(p), 0, y * log_ratio)
-    nats = np.maximum(terms.sum(axis=-1), 0)  # np.maximum keeps NaN as NaN
+    # Not clamped at 0: for inputs accepted within the sum tolerance the formula may be
+    # negative by about their miss from 1, and H(y, p) - H(y) is that same sum.
     with np.errstate(divide="ignore", invalid="ignore"):
+        nats = terms.sum(axis=-1)  # natural logs above, also for the bases 2 and 10
         return _finish(nats if base is None else nats / np.log(nats.dtype.type(base)), dtype)
 
 
@@ -433,7 +473,8 @@ def perplexity(y, p=None, axis=-1):
     $\operatorname{PP}(\hat y, p)$ for the data's empirical distribution $\hat y$. It is
     $+\infty$ where $H(y, p)$ is (a zero of `p` where `y` is positive), and where it exceeds
     the dtype's range, without a warning; a NaN entry gives NaN. The entropy is kept in
-    float64 (or the wider input type) until after the exponential, which is rounded once.
+    float64 (for float64 input: long double, where it is wider) until after the exponential,
+    which is rounded once; the module docstring gives the error bound the tests check.
 
     References
     ----------
@@ -451,10 +492,10 @@ def perplexity(y, p=None, axis=-1):
     3.333333
     """
     if p is None:
-        rows, dtype = _read_one(y, axis, "y")
+        rows, dtype = _read_one(y, axis, "y", extended=True)
         nats = _entropy_sum(rows, None)
     else:
-        y, p, dtype = _read_two(y, p, axis)
+        y, p, dtype = _read_two(y, p, axis, extended=True)
         nats = _cross_entropy_sum(y, p, None)
     with np.errstate(over="ignore"):
         return _finish(np.exp(nats), dtype)

@@ -41,7 +41,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import numbers
+
 from xentdoc import cross_entropy, cross_entropy_grad, softmax
+from xentdoc._validation import as_float_array, check_positive_scalar
 
 __all__ = [
     "BLOB_CENTERS",
@@ -78,6 +81,15 @@ def make_blobs(points_per_class: int = 60, spread: float = 1.0, seed: int = 0):
     labels : ndarray of shape (3 * points_per_class,), int
         The class index of each point.
 
+    Raises
+    ------
+    TypeError
+        If `points_per_class` or `seed` is not an integer (bools refused), or `spread` is not
+        a number.
+    ValueError
+        If `points_per_class` is below 1, `seed` is negative, or `spread` is not a finite
+        positive number.
+
     Examples
     --------
     >>> features, labels = make_blobs(points_per_class=2)
@@ -86,14 +98,59 @@ def make_blobs(points_per_class: int = 60, spread: float = 1.0, seed: int = 0):
     >>> features.dtype
     dtype('float64')
     """
-    if not isinstance(points_per_class, (int, np.integer)) or points_per_class < 1:
-        raise ValueError(f"`points_per_class` must be a positive integer, got {points_per_class!r}.")
-    if not spread > 0:
-        raise ValueError(f"`spread` must be a positive number, got {spread!r}.")
+    points_per_class = _check_integer(points_per_class, "points_per_class", minimum=1)
+    spread = check_positive_scalar(spread, "spread")
+    seed = _check_integer(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     labels = np.repeat(np.arange(len(BLOB_CENTERS)), points_per_class)
     noise = rng.normal(scale=spread, size=(len(labels), 2))
     return BLOB_CENTERS[labels] + noise, labels
+
+
+def _check_integer(value, name, minimum):
+    """`value` as an int if it is an integer (not a bool) of at least `minimum`."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _check_finite(array, name):
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"`{name}` must hold finite numbers; found NaN or infinity.")
+
+
+def _check_labels(labels, count, num_classes, name="labels"):
+    """`labels` as an integer array of shape (count,) with values in [0, num_classes)."""
+    try:
+        labels = np.asarray(labels)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"`{name}` must be an array of class indices: {error}") from None
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"`{name}` must hold integer class indices in [0, {num_classes}), got dtype {labels.dtype}."
+        )
+    if labels.shape != (count,):
+        raise ValueError(
+            f"`{name}` must have shape ({count},), one class index per example, got shape {labels.shape}."
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"`{name}` must hold class indices in [0, {num_classes}); found {labels.min()} to {labels.max()}."
+        )
+    return labels
+
+
+def _check_logits_and_labels(logits, labels):
+    """Logits of shape (N, C), N >= 1, real; labels of shape (N,) in [0, C)."""
+    logits = as_float_array(logits, "logits")
+    if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
+        raise ValueError(
+            f"`logits` must have shape (N, C) with N >= 1 examples and C >= 1 classes, got shape {logits.shape}."
+        )
+    labels = _check_labels(labels, logits.shape[0], logits.shape[1])
+    return logits, labels
 
 
 def _one_hot(labels, num_classes):
@@ -114,13 +171,17 @@ def squared_error(logits, labels):
 
     Examples
     --------
+    `logits` has shape (N, C) with N >= 1 (a real array: float16, float32 and float64 keep
+    their dtype, as in the rest of the package; integers are read as float64); `labels` holds N
+    integer class indices in ``range(C)``. The sum runs in float64 and the result is rounded
+    once to the dtype of `logits`.
+
     >>> round(float(squared_error([[0.0, 0.0]], [0])), 6)    # p = (0.5, 0.5): 0.25 + 0.25
     0.5
     """
-    logits = np.asarray(logits, dtype=np.float64)
-    labels = np.asarray(labels)
-    residual = softmax(logits) - _one_hot(labels, logits.shape[-1])
-    return np.mean(np.sum(residual**2, axis=-1))
+    logits, labels = _check_logits_and_labels(logits, labels)
+    residual = softmax(logits).astype(np.float64) - _one_hot(labels, logits.shape[-1])
+    return np.mean(np.sum(residual**2, axis=-1)).astype(logits.dtype)
 
 
 def squared_error_grad(logits, labels):
@@ -140,15 +201,17 @@ def squared_error_grad(logits, labels):
 
     Examples
     --------
+    Same inputs as `squared_error`; the result has the shape and dtype of `logits` (computed
+    in float64, rounded once).
+
     >>> squared_error_grad([[0.0, 0.0]], [0])
     array([[-0.5,  0.5]])
     """
-    logits = np.asarray(logits, dtype=np.float64)
-    labels = np.asarray(labels)
-    probs = softmax(logits)
+    logits, labels = _check_logits_and_labels(logits, labels)
+    probs = softmax(logits).astype(np.float64)
     residual = probs - _one_hot(labels, logits.shape[-1])
     weighted_residual = np.sum(residual * probs, axis=-1, keepdims=True)
-    return 2.0 * probs * (residual - weighted_residual) / len(labels)
+    return (2.0 * probs * (residual - weighted_residual) / len(labels)).astype(logits.dtype)
 
 
 def confidently_wrong_weights(scale: float = 2.0):
@@ -226,6 +289,17 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
     TrainingRun
         Per-step loss and accuracy, and the final parameters.
 
+    Raises
+    ------
+    TypeError
+        If `features` or `initial_weights` is not real-valued (complex included), `labels` is
+        not an integer array, or `learning_rate` or `steps` is not a number of the right kind.
+    ValueError
+        If `loss` is unknown, `learning_rate` is not finite and positive, `steps` is negative,
+        `features` is not a non-empty (N, D) array of finite numbers, `labels` does not hold N
+        indices in ``range(3)``, `initial_weights` has the wrong shape or non-finite entries,
+        or the logits overflow float64 during the run (no RuntimeWarning is raised instead).
+
     Examples
     --------
     From a confidently wrong start, cross-entropy is above 90% accuracy within a few dozen steps,
@@ -242,25 +316,23 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
     >>> print(np.round(by_se.accuracies[[0, 50, 200]], 3))
     [0.022 0.033 0.322]
     """
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise ValueError(f"`loss` must be one of {LOSSES}, got {loss!r}.")
-    if not learning_rate > 0:
-        raise ValueError(f"`learning_rate` must be a positive number, got {learning_rate!r}.")
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"`steps` must be a non-negative integer, got {steps!r}.")
-    features = np.asarray(features, dtype=np.float64)
-    labels = np.asarray(labels)
-    if features.ndim != 2:
-        raise ValueError(f"`features` must have shape (N, D), got shape {features.shape}.")
-    if labels.shape != (features.shape[0],):
+    learning_rate = check_positive_scalar(learning_rate, "learning_rate")
+    steps = _check_integer(steps, "steps", minimum=0)
+    features = as_float_array(features, "features").astype(np.float64)
+    if features.ndim != 2 or features.shape[0] == 0:
         raise ValueError(
-            f"`labels` must have shape ({features.shape[0]},) to match `features`, got {labels.shape}."
+            f"`features` must have shape (N, D) with N >= 1 points, got shape {features.shape}."
         )
+    _check_finite(features, "features")
     num_classes = len(BLOB_CENTERS)
+    labels = _check_labels(labels, features.shape[0], num_classes)
     if initial_weights is None:
         weights = np.zeros((features.shape[1], num_classes))
     else:
-        weights = np.array(initial_weights, dtype=np.float64)
+        weights = as_float_array(initial_weights, "initial_weights").astype(np.float64)
+        _check_finite(weights, "initial_weights")
         if weights.shape != (features.shape[1], num_classes):
             raise ValueError(
                 f"`initial_weights` must have shape ({features.shape[1]}, {num_classes}), got {weights.shape}."
@@ -272,12 +344,19 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
 
     losses, accuracies = [], []
     for step in range(steps + 1):
-        logits = features @ weights + bias
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = features @ weights + bias
+        if not np.all(np.isfinite(logits)):
+            raise ValueError(
+                f"the logits overflowed at step {step}: the scale of `features`, `initial_weights`"
+                f" and `learning_rate` ({learning_rate!r}) is too large for float64."
+            )
         losses.append(float(loss_fn(logits, labels)))
         accuracies.append(float(np.mean(np.argmax(logits, axis=-1) == labels)))
         if step == steps:
             break
         grad_logits = grad_fn(logits, labels)
-        weights = weights - learning_rate * features.T @ grad_logits
-        bias = bias - learning_rate * grad_logits.sum(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):  # caught at the next step's check
+            weights = weights - learning_rate * features.T @ grad_logits
+            bias = bias - learning_rate * grad_logits.sum(axis=0)
     return TrainingRun(np.array(losses), np.array(accuracies), weights, bias)

@@ -7,6 +7,7 @@ exactly, xentdoc returns the exact value and its docstring says so.
 """
 
 from xentdoc.binary import binary_cross_entropy, binary_cross_entropy_with_logits
+from xentdoc.calibration import expected_calibration_error, fit_temperature, reliability_diagram
 from xentdoc.information import (
     distribution_cross_entropy,
     entropy,
@@ -38,4 +39,7 @@ __all__ = [
     "distribution_cross_entropy",
     "kl_divergence",
     "perplexity",
+    "expected_calibration_error",
+    "reliability_diagram",
+    "fit_temperature",
 ]

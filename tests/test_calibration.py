@@ -1,0 +1,161 @@
+"""xentdoc.calibration against independent references: a loop-based ECE written from Guo et al.'s
+definition, scipy.optimize.minimize_scalar for the temperature, torch for the NLL it minimises."""
+
+import numpy as np
+import pytest
+
+import xentdoc
+from xentdoc.calibration import expected_calibration_error, fit_temperature, reliability_diagram
+
+scipy_optimize = pytest.importorskip("scipy.optimize")
+torch = pytest.importorskip("torch")
+
+
+def loop_ece(probs, labels, n_bins):
+    """ECE by the book: for each bin (lo, hi], |mean correct - mean confidence| weighted by its share."""
+    total = 0.0
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    n = len(labels)
+    for m in range(n_bins):
+        members = []
+        for i in range(n):
+            conf = max(probs[i])
+            in_bin = edges[m] < conf <= edges[m + 1] or (m == 0 and conf == 0.0)
+            if in_bin:
+                members.append(i)
+        if not members:
+            continue
+        conf = sum(max(probs[i]) for i in members) / len(members)
+        acc = sum(int(np.argmax(probs[i]) == labels[i]) for i in members) / len(members)
+        total += len(members) / n * abs(acc - conf)
+    return total
+
+
+def random_problem(seed, n=500, c=4, scale=3.0):
+    rng = np.random.default_rng(seed)
+    logits = scale * rng.normal(size=(n, c))
+    labels = rng.integers(0, c, size=n)
+    return logits, labels
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("n_bins", [1, 10, 15, 37])
+def test_ece_matches_a_loop_over_the_definition(seed, n_bins):
+    logits, labels = random_problem(seed)
+    probs = xentdoc.softmax(logits)
+    assert expected_calibration_error(probs, labels, n_bins) == pytest.approx(
+        loop_ece(probs, labels, n_bins), abs=1e-12)
+
+
+def test_confidences_on_bin_edges_go_to_the_bin_they_close():
+    probs = np.array([[0.5, 0.5], [0.6, 0.4], [0.8, 0.2], [1.0, 0.0]])
+    labels = np.array([0, 0, 1, 0])
+    diagram = reliability_diagram(probs, labels, n_bins=5)
+    assert diagram.counts.tolist() == loop_counts(probs, 5)
+    assert expected_calibration_error(probs, labels, 5) == pytest.approx(loop_ece(probs, labels, 5))
+
+
+def loop_counts(probs, n_bins):
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    return [sum(edges[m] < max(row) <= edges[m + 1] for row in probs) for m in range(n_bins)]
+
+
+def test_reliability_diagram_bins_are_consistent():
+    logits, labels = random_problem(7, n=2000)
+    probs = xentdoc.softmax(logits)
+    diagram = reliability_diagram(probs, labels, n_bins=10)
+    assert diagram.counts.sum() == len(labels)
+    filled = diagram.counts > 0
+    # Each filled bin's mean confidence lies inside the bin; empty bins are NaN.
+    assert np.all(diagram.confidence[filled] > diagram.bin_edges[:-1][filled])
+    assert np.all(diagram.confidence[filled] <= diagram.bin_edges[1:][filled])
+    assert np.all(np.isnan(diagram.confidence[~filled]) & np.isnan(diagram.accuracy[~filled]))
+    # The count-weighted accuracy is the overall accuracy.
+    overall = np.mean(probs.argmax(1) == labels)
+    assert np.nansum(diagram.counts * diagram.accuracy) / len(labels) == pytest.approx(overall)
+
+
+def test_a_calibrated_sampler_has_small_ece_and_a_scaled_one_large():
+    # Labels drawn from the model's own probabilities: calibrated by construction.
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(20000, 3)) * 2
+    probs = xentdoc.softmax(logits)
+    labels = (rng.random((len(probs), 1)) > probs.cumsum(1)).sum(1)
+    assert expected_calibration_error(probs, labels) < 0.02
+    assert expected_calibration_error(xentdoc.softmax(4 * logits), labels) > 0.1
+
+
+def torch_nll(logits, labels, temperature):
+    z = torch.tensor(logits, dtype=torch.float64) / temperature
+    return float(torch.nn.functional.cross_entropy(z, torch.tensor(labels)))
+
+
+@pytest.mark.parametrize("seed, scale", [(0, 0.3), (1, 1.0), (2, 3.0), (3, 8.0)])
+def test_fit_temperature_matches_scipy_on_torch_nll(seed, scale):
+    rng = np.random.default_rng(seed)
+    true_logits = rng.normal(size=(1500, 5))
+    probs = xentdoc.softmax(true_logits)
+    labels = (rng.random((len(probs), 1)) > probs.cumsum(1)).sum(1)
+    logits = scale * true_logits
+    got = fit_temperature(logits, labels)
+    reference = scipy_optimize.minimize_scalar(
+        lambda log_t: torch_nll(logits, labels, np.exp(log_t)),
+        bounds=(np.log(0.05), np.log(20.0)), method="bounded", options={"xatol": 1e-10})
+    assert np.log(got) == pytest.approx(reference.x, abs=1e-5)
+    assert torch_nll(logits, labels, got) <= reference.fun + 1e-12
+    assert got == pytest.approx(scale, rel=0.15)  # the labels came from the unscaled logits
+
+
+def test_fit_temperature_returns_the_bound_when_the_minimum_lies_outside():
+    logits, labels = random_problem(0, scale=50.0)  # random labels: the best T is huge
+    assert fit_temperature(logits, labels, bounds=(0.5, 2.0)) == pytest.approx(2.0, rel=1e-8)
+
+
+def test_temperature_scaling_keeps_predictions():
+    logits, labels = random_problem(3)
+    t = fit_temperature(logits, labels)
+    np.testing.assert_array_equal(xentdoc.softmax(logits, temperature=t).argmax(1), logits.argmax(1))
+
+
+GOOD_PROBS = np.array([[0.7, 0.3], [0.2, 0.8]])
+GOOD_LABELS = np.array([0, 1])
+
+
+@pytest.mark.parametrize("function", [expected_calibration_error, reliability_diagram])
+@pytest.mark.parametrize("probs, labels, n_bins, error, match", [
+    (GOOD_PROBS[0], GOOD_LABELS, 15, ValueError, r"`probs` must have shape \(N, C\)"),
+    (np.zeros((0, 2)), np.zeros(0, int), 15, ValueError, "`probs` must hold at least one example"),
+    (np.ones((2, 1)), GOOD_LABELS, 15, ValueError, "`probs` must have at least 2 classes"),
+    ([[np.nan, 0.5], [0.5, 0.5]], GOOD_LABELS, 15, ValueError, "`probs` must be finite"),
+    ([[0.7, 0.7], [0.5, 0.5]], GOOD_LABELS, 15, ValueError, "`probs` must be a probability distribution"),
+    ([[1.5, -0.5], [0.5, 0.5]], GOOD_LABELS, 15, ValueError, "`probs` must be a probability distribution"),
+    ([["a", "b"], ["c", "d"]], GOOD_LABELS, 15, TypeError, "`probs` must be an array of real numbers"),
+    (GOOD_PROBS, [0.0, 1.0], 15, TypeError, "`labels` must be integer class indices"),
+    (GOOD_PROBS, [0, 1, 1], 15, ValueError, r"`labels` must have shape \(2,\)"),
+    (GOOD_PROBS, [0, 2], 15, ValueError, r"`labels` must be class indices in \[0, 1\]"),
+    (GOOD_PROBS, [-1, 0], 15, ValueError, r"`labels` must be class indices in \[0, 1\]"),
+    (GOOD_PROBS, GOOD_LABELS, 0, ValueError, "`n_bins` must be a positive integer"),
+    (GOOD_PROBS, GOOD_LABELS, 2.5, TypeError, "`n_bins` must be a positive integer"),
+    (GOOD_PROBS, GOOD_LABELS, True, TypeError, "`n_bins` must be a positive integer"),
+])
+def test_calibration_bad_input(function, probs, labels, n_bins, error, match):
+    with pytest.raises(error, match=match):
+        function(probs, labels, n_bins)
+
+
+@pytest.mark.parametrize("logits, labels, kwargs, error, match", [
+    ([1.0, 2.0], [0], {}, ValueError, r"`logits` must have shape \(N, C\)"),
+    ([[1.0, np.inf]], [0], {}, ValueError, "`logits` must be finite"),
+    ([[1.0, 2.0]], [0.5], {}, TypeError, "`labels` must be integer class indices"),
+    ([[1.0, 2.0]], [3], {}, ValueError, "`labels` must be class indices"),
+    ([[1.0, 2.0]], [0], {"bounds": (2.0, 1.0)}, ValueError, "`bounds` must be two finite temperatures"),
+    ([[1.0, 2.0]], [0], {"bounds": (0.0, 1.0)}, ValueError, "`bounds` must be two finite temperatures"),
+    ([[1.0, 2.0]], [0], {"bounds": (1.0, np.inf)}, ValueError, "`bounds` must be two finite temperatures"),
+    ([[1.0, 2.0]], [0], {"bounds": 3.0}, ValueError, r"`bounds` must be a pair \(low, high\)"),
+    ([[1.0, 2.0]], [0], {"bounds": ("a", 2.0)}, TypeError, "`bounds` must hold two positive numbers"),
+    ([[1.0, 2.0]], [0], {"xtol": 0.0}, ValueError, "`xtol` must be a positive finite number"),
+    ([[1.0, 2.0]], [0], {"xtol": "small"}, TypeError, "`xtol` must be a positive number"),
+])
+def test_fit_temperature_bad_input(logits, labels, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        fit_temperature(logits, labels, **kwargs)

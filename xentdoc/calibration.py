@@ -1,0 +1,332 @@
+r"""Calibration: do the model's probabilities match how often it is right?
+
+A classifier is *calibrated* when, among the examples to which it gives a top probability of
+about 0.8, about 80% are classified correctly. With $p_n = \operatorname{softmax}(z_n)$ the
+model's probabilities for example $n$, its **confidence** is $\hat p_n = \max_c p_{n,c}$ and its
+**prediction** $\hat t_n = \arg\max_c p_{n,c}$; the example counts as correct when
+$\hat t_n = t_n$.
+
+- `reliability_diagram` sorts the examples into equal-width bins of confidence and returns, per
+  bin, the mean confidence and the fraction correct (the accuracy): the data of a reliability
+  diagram.
+- `expected_calibration_error` (ECE) averages the gap between the two over the bins, weighted
+  by how many examples each holds.
+- `fit_temperature` finds the one temperature $T$ that minimises the negative log-likelihood of
+  $\operatorname{softmax}(z / T)$ on held-out data: *temperature scaling*. Dividing every logit
+  by the same $T > 0$ changes no prediction, only the confidences.
+
+All three follow C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On Calibration of Modern Neural
+Networks", ICML 2017 (arXiv:1706.04599), sections 2 and 4.2. Only NumPy is used; results are
+float64 whatever the input's dtype.
+
+Examples
+--------
+>>> import numpy as np
+>>> from xentdoc.calibration import expected_calibration_error
+>>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.3, 0.7]])
+>>> labels = np.array([0, 1, 0, 1])
+>>> print(round(float(expected_calibration_error(probs, labels, n_bins=10)), 6))
+0.375
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from xentdoc._validation import as_float_array, check_distribution
+from xentdoc.losses import cross_entropy
+
+__all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
+
+
+def _check_n_bins(n_bins) -> int:
+    if isinstance(n_bins, (bool, np.bool_)) or not isinstance(n_bins, numbers.Integral):
+        raise TypeError(f"`n_bins` must be a positive integer, got {n_bins!r}.")
+    if n_bins < 1:
+        raise ValueError(f"`n_bins` must be a positive integer, got {n_bins!r}.")
+    return int(n_bins)
+
+
+def _read_scores(value, name: str) -> np.ndarray:
+    """`value` as a finite float array of shape (N, C) with N >= 1 and C >= 2."""
+    array = as_float_array(value, name)
+    if array.ndim != 2:
+        raise ValueError(f"`{name}` must have shape (N, C), one row per example; got shape {array.shape}.")
+    if array.shape[0] == 0:
+        raise ValueError(f"`{name}` must hold at least one example (row); got shape {array.shape}.")
+    if array.shape[1] < 2:
+        raise ValueError(f"`{name}` must have at least 2 classes (columns); got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"`{name}` must be finite: it has NaN or infinite entries.")
+    return array
+
+
+def _read_labels(labels, num_examples: int, num_classes: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"`labels` must be integer class indices, got dtype {labels.dtype}.")
+    if labels.shape != (num_examples,):
+        raise ValueError(f"`labels` must have shape ({num_examples},), one class index per row; "
+                         f"got shape {labels.shape}.")
+    if np.any(labels < 0) or np.any(labels >= num_classes):
+        raise ValueError(f"`labels` must be class indices in [0, {num_classes - 1}]; found values outside.")
+    return labels
+
+
+@dataclass(frozen=True)
+class ReliabilityDiagram:
+    """The data of a reliability diagram, as returned by `reliability_diagram`.
+
+    Attributes
+    ----------
+    bin_edges : ndarray of shape (n_bins + 1,), float64
+        The edges $0, 1/M, \\dots, 1$; bin $m$ holds the confidences in
+        (``bin_edges[m]``, ``bin_edges[m + 1]``] (bin 0 also holds a confidence of exactly 0).
+    counts : ndarray of shape (n_bins,), int64
+        How many examples fall in each bin.
+    confidence : ndarray of shape (n_bins,), float64
+        The mean confidence $\\hat p_n$ of the examples in each bin; NaN for an empty bin.
+    accuracy : ndarray of shape (n_bins,), float64
+        The fraction of the examples in each bin that are classified correctly; NaN for an
+        empty bin.
+    """
+
+    bin_edges: np.ndarray
+    counts: np.ndarray
+    confidence: np.ndarray
+    accuracy: np.ndarray
+
+    @property
+    def ece(self) -> float:
+        """The expected calibration error of these bins (see `expected_calibration_error`)."""
+        filled = self.counts > 0
+        gaps = np.abs(self.accuracy[filled] - self.confidence[filled])
+        return float(np.sum(self.counts[filled] * gaps) / np.sum(self.counts))
+
+
+def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
+    r"""Bin examples by confidence; per bin, the mean confidence and the accuracy.
+
+    With $M$ = `n_bins` equal-width bins $B_m = \bigl(\tfrac{m-1}{M}, \tfrac{m}{M}\bigr]$ and
+    $\hat p_n = \max_c p_{n,c}$, $\hat t_n = \arg\max_c p_{n,c}$:
+
+    $$
+    \operatorname{conf}(B_m) = \frac{1}{|B_m|} \sum_{n \in B_m} \hat p_n, \qquad
+    \operatorname{acc}(B_m) = \frac{1}{|B_m|} \sum_{n \in B_m} [\hat t_n = t_n].
+    $$
+
+    A calibrated model has $\operatorname{acc}(B_m) \approx \operatorname{conf}(B_m)$ in every
+    bin: plotted against each other, the bins lie on the diagonal. Bars below the diagonal mean
+    overconfidence.
+
+    Parameters
+    ----------
+    probs : array_like of shape (N, C)
+        The model's probabilities, one row per example: entries in [0, 1], each row summing to
+        1 (the tolerance of `xentdoc.entropy`). Float or integer; read as float64. For a
+        binary model with $p = \sigma(z)$, pass the two columns ``np.stack([1 - p, p], axis=1)``.
+    labels : array_like of shape (N,), int
+        The target class index $t_n$ of each example, in ``range(C)``.
+    n_bins : int, optional
+        The number of equal-width bins $M$, positive. Default 15, as in Guo et al.
+
+    Returns
+    -------
+    ReliabilityDiagram
+        ``bin_edges`` (M + 1,), ``counts`` (M,), ``confidence`` (M,) and ``accuracy`` (M,),
+        float64 (counts int64); the last two are NaN for empty bins. Its ``ece`` property is
+        `expected_calibration_error` of the same data.
+
+    Raises
+    ------
+    TypeError
+        If `probs` is not real-valued, `labels` is not an integer array, or `n_bins` is not an
+        integer.
+    ValueError
+        If `probs` is not of shape (N, C) with N >= 1 and C >= 2, has NaN or infinite entries,
+        or has a row that is not a probability distribution; if `labels` does not have shape
+        (N,) or holds an index outside ``range(C)``; if `n_bins` < 1.
+
+    References
+    ----------
+    C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On Calibration of Modern Neural Networks",
+    ICML 2017, section 2 (reliability diagrams).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.3, 0.7]])
+    >>> diagram = reliability_diagram(probs, [0, 1, 0, 1], n_bins=2)
+    >>> diagram.counts
+    array([0, 4])
+    >>> print(diagram.confidence, diagram.accuracy)
+    [  nan 0.775] [ nan 0.75]
+    """
+    probs = _read_scores(probs, "probs").astype(np.float64, copy=False)
+    check_distribution(probs, 1, "probs")
+    labels = _read_labels(labels, *probs.shape)
+    n_bins = _check_n_bins(n_bins)
+    confidence = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == labels).astype(np.float64)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # searchsorted(side="left") puts a confidence equal to an edge into the bin that edge closes.
+    bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+    counts = np.bincount(bins, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_confidence = np.bincount(bins, weights=confidence, minlength=n_bins) / counts
+        accuracy = np.bincount(bins, weights=correct, minlength=n_bins) / counts
+    return ReliabilityDiagram(edges, counts.astype(np.int64), mean_confidence, accuracy)
+
+
+def expected_calibration_error(probs, labels, n_bins=15) -> float:
+    r"""Expected calibration error (ECE): the mean gap between confidence and accuracy.
+
+    With the bins $B_m$ of `reliability_diagram` and $N$ examples,
+
+    $$
+    \operatorname{ECE} = \sum_{m=1}^{M} \frac{|B_m|}{N}\,
+        \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr| .
+    $$
+
+    It lies in [0, 1] and is 0 when every bin's accuracy equals its mean confidence. It is a
+    number about the model *and* a data set: compute it on examples the model was not trained
+    on. It depends on `n_bins`, and with few examples per bin it is noisy (and biased upwards).
+
+    Parameters
+    ----------
+    probs : array_like of shape (N, C)
+        The model's probabilities, one row per example (see `reliability_diagram`).
+    labels : array_like of shape (N,), int
+        The target class index of each example, in ``range(C)``.
+    n_bins : int, optional
+        The number of equal-width bins $M$, positive. Default 15, as in Guo et al.
+
+    Returns
+    -------
+    float
+        The ECE, a fraction in [0, 1] (multiply by 100 for the percentages of Guo et al.).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `reliability_diagram`, naming the parameter at fault: in particular, `probs` with
+        NaN or infinite entries is rejected (a NaN confidence belongs to no bin).
+
+    References
+    ----------
+    C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On Calibration of Modern Neural Networks",
+    ICML 2017, equation (3); M. P. Naeini, G. F. Cooper, M. Hauskrecht, "Obtaining Well
+    Calibrated Probabilities Using Bayesian Binning", AAAI 2015 (where the ECE comes from).
+
+    Examples
+    --------
+    Four examples, all with confidence above 0.5: mean confidence 0.775, accuracy 0.75.
+
+    >>> import numpy as np
+    >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.3, 0.7]])
+    >>> print(round(expected_calibration_error(probs, [0, 1, 0, 1], n_bins=2), 6))
+    0.025
+    """
+    return reliability_diagram(probs, labels, n_bins).ece
+
+
+_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0  # 0.618...
+
+
+def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
+    r"""The temperature $T$ minimising the held-out negative log-likelihood of $\operatorname{softmax}(z / T)$.
+
+    $$
+    T^\star = \arg\min_{T} \; \frac{1}{N} \sum_{n=1}^{N}
+        -\log \operatorname{softmax}\bigl(z_n / T\bigr)_{t_n}
+    $$
+
+    the mean `xentdoc.cross_entropy` of the scaled logits. The search is a golden-section
+    search over $\log T$ in ``log(bounds)``, run until the bracket is narrower than `xtol` (in
+    $\log T$). It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
+    is convex in the logits, which are linear in $1/T$), so it has one valley in $\log T$ too.
+
+    Parameters
+    ----------
+    logits : array_like of shape (N, C)
+        The model's logits $z_n$ on held-out examples (not those it was trained on), finite.
+        Float or integer; read as float64.
+    labels : array_like of shape (N,), int
+        The target class index $t_n$ of each example, in ``range(C)``.
+    bounds : tuple of two floats, optional
+        The range $(T_{\min}, T_{\max})$ searched, $0 < T_{\min} < T_{\max} < \infty$.
+        Default (0.05, 20). When the minimum lies outside, the result is (within `xtol`) the
+        nearer bound: widen `bounds` and fit again.
+    xtol : float, optional
+        Width of the final bracket in $\log T$, positive. Default 1e-9 (a relative error of
+        about 1e-9 in $T$).
+
+    Returns
+    -------
+    float
+        $T^\star$. Above 1, the model was overconfident (its logits get shrunk); below 1,
+        underconfident. Use it as ``xentdoc.softmax(logits, temperature=T)``.
+
+    Raises
+    ------
+    TypeError
+        If `logits` is not real-valued, `labels` is not an integer array, or a bound or `xtol`
+        is not a number.
+    ValueError
+        If `logits` is not an array of shape (N, C) with N >= 1 and C >= 2, or has NaN or
+        infinite entries (rejected: no temperature scales them); if `labels`
+        does not match it; if `bounds` is not two finite numbers with 0 < low < high; if
+        `xtol` is not positive.
+
+    References
+    ----------
+    C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On Calibration of Modern Neural Networks",
+    ICML 2017, section 4.2 (temperature scaling). J. Kiefer, "Sequential minimax search for a
+    maximum", Proc. AMS 4 (1953) (golden-section search).
+
+    Examples
+    --------
+    Logits three times too large for these labels: the fit divides them by about 3.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=(2000, 3))
+    >>> labels = np.array([rng.choice(3, p=p) for p in np.exp(z) / np.exp(z).sum(1, keepdims=True)])
+    >>> print(round(fit_temperature(3 * z, labels), 1))
+    3.0
+    """
+    logits = _read_scores(logits, "logits").astype(np.float64, copy=False)
+    labels = _read_labels(labels, *logits.shape)
+    try:
+        low, high = bounds
+    except (TypeError, ValueError):
+        raise ValueError(f"`bounds` must be a pair (low, high) of temperatures, got {bounds!r}.") from None
+    for value in (low, high):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"`bounds` must hold two positive numbers, got {bounds!r}.")
+    if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
+        raise ValueError(f"`bounds` must be two finite temperatures with 0 < low < high, got {bounds!r}.")
+    if isinstance(xtol, (bool, np.bool_)) or not isinstance(xtol, numbers.Real):
+        raise TypeError(f"`xtol` must be a positive number, got {xtol!r}.")
+    if not (np.isfinite(xtol) and xtol > 0):
+        raise ValueError(f"`xtol` must be a positive finite number, got {xtol!r}.")
+
+    def loss(log_t):
+        return float(cross_entropy(logits / np.exp(log_t), labels))
+
+    a, b = np.log(float(low)), np.log(float(high))
+    c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
+    loss_c, loss_d = loss(c), loss(d)
+    while b - a > xtol:
+        if loss_c <= loss_d:  # the minimum lies in [a, d]
+            b, d, loss_d = d, c, loss_c
+            c = b - _GOLDEN * (b - a)
+            loss_c = loss(c)
+        else:  # the minimum lies in [c, b]
+            a, c, loss_c = c, d, loss_d
+            d = a + _GOLDEN * (b - a)
+            loss_d = loss(d)
+    return float(np.exp((a + b) / 2))

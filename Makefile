@@ -48,7 +48,8 @@ pdf: site
 # found on PATH: the venv's bin comes first.
 VERSION ?=
 ALIAS   ?= latest
-publish-version: $(READY)
+# Without VERSION it only prints its usage: no venv is built for that.
+publish-version: $(if $(VERSION),$(READY))
 	@test -n "$(VERSION)" || { echo "usage: make publish-version VERSION=x.y [ALIAS=latest] [PUSH=1]"; exit 2; }
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(if $(PUSH),--push) --update-aliases $(VERSION) $(ALIAS)
 	$(if $(ALIAS),$(BIN)/mike set-default $(if $(PUSH),--push) $(ALIAS))

@@ -5,7 +5,8 @@ calls them; nothing here imports it, so a generator without hooks could run the 
 
 1. SOURCE_STEPS rewrite the page's Markdown before it is converted:
    `place_figures` (each `{{ figure("NAME") }}` line becomes the figure and its code) and
-   `write_citations` (each `{{ citation("bibtex") }}` line becomes the entry from CITATION.cff).
+   `write_citations` (each `{{ citation("bibtex") }}` line becomes the entry from CITATION.cff) and
+   `add_page_tools` (under the title of a page whose code imports xentdoc, a link to how to install it).
    The generator then converts the Markdown (Python-Markdown and pymdown-extensions), and
    `add_page_info` ends the page's HTML with its version and the date it last changed.
    SITE_FILES (`site_files`) are the files the build adds besides the pages (the figures,
@@ -58,6 +59,7 @@ from coursebuild.lean import (defer_scripts, drop_unused_assets, lean_code_spans
 from coursebuild.material_css import main_stylesheet_in
 from coursebuild.math_font import write_math_font
 from coursebuild.pageinfo import add_page_info, versions_json
+from coursebuild.page_tools import add_page_tools
 from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
                                     is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
@@ -66,7 +68,7 @@ from coursebuild.theme_script import load_after_first_frame as load_theme_script
 CACHE = ROOT / ".cache"  # figures, formulas, the math font's subset: kept between builds
 NOT_FINISHED = ("404.html",)  # a template the generator renders without the page events
 
-SOURCE_STEPS = [place_figures, write_citations]  # (markdown, source, url) -> markdown, in order
+SOURCE_STEPS = [place_figures, write_citations, add_page_tools]  # (markdown, source, url) -> markdown, in order
 CONTENT_STEPS = [add_page_info]  # (html, source path) -> html, after the Markdown is converted
 
 

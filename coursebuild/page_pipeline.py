@@ -6,9 +6,11 @@ calls them; nothing here imports it, so a generator without hooks could run the 
 1. SOURCE_STEPS rewrite the page's Markdown before it is converted:
    `place_figures` (each `{{ figure("NAME") }}` line becomes the figure and its code) and
    `write_citations` (each `{{ citation("bibtex") }}` line becomes the entry from CITATION.cff) and
-   `add_page_tools` (under the title of a page whose code imports xentdoc, a link to how to install it).
+   `write_errata` (`{{ errata() }}` becomes the corrections of data/errata.yml) and `add_page_tools`
+   (under the title of a page whose code imports xentdoc, a link to how to install it).
    The generator then converts the Markdown (Python-Markdown and pymdown-extensions), and
-   `add_page_info` ends the page's HTML with its version and the date it last changed.
+   `add_page_info` ends the page's HTML with its version and the date it last changed, and
+   `add_report_links` with "Report an error on this page" and "Edit this page".
    SITE_FILES (`site_files`) are the files the build adds besides the pages (the figures,
    CITATION.cff, versions.json, the print page's shell and styles); the site's extra.css gains
    Material's table rules (`extra_css_with_table_rules`).
@@ -60,6 +62,7 @@ from coursebuild.material_css import main_stylesheet_in
 from coursebuild.math_font import write_math_font
 from coursebuild.pageinfo import add_page_info, versions_json
 from coursebuild.page_tools import add_page_tools
+from coursebuild.errata import add_report_links, write_errata
 from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
                                     is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
@@ -68,8 +71,8 @@ from coursebuild.theme_script import load_after_first_frame as load_theme_script
 CACHE = ROOT / ".cache"  # figures, formulas, the math font's subset: kept between builds
 NOT_FINISHED = ("404.html",)  # a template the generator renders without the page events
 
-SOURCE_STEPS = [place_figures, write_citations, add_page_tools]  # (markdown, source, url) -> markdown, in order
-CONTENT_STEPS = [add_page_info]  # (html, source path) -> html, after the Markdown is converted
+SOURCE_STEPS = [place_figures, write_citations, write_errata, add_page_tools]  # (markdown, source, url) -> markdown, in order
+CONTENT_STEPS = [add_page_info, add_report_links]  # (html, source path) -> html, after the Markdown is converted
 
 
 def site_files(cache_dir: Path = CACHE) -> dict[str, str | Path]:

@@ -12,7 +12,7 @@ calls them; nothing here imports it, so a generator without hooks could run the 
    `add_page_info` ends the page's HTML with its version and the date it last changed, and
    `add_report_links` with "Report an error on this page" and "Edit this page".
    SITE_FILES (`site_files`) are the files the build adds besides the pages (the figures,
-   CITATION.cff, versions.json, the print page's shell and styles); the site's extra.css gains
+   CITATION.cff, versions.json, the print page's shell and styles, each course page's notebooks); the site's extra.css gains
    Material's table rules (`extra_css_with_table_rules`).
 
 2. The theme wraps the HTML into the page as the generator writes it. PAGE_STEPS then finish
@@ -62,7 +62,8 @@ from coursebuild.material_css import main_stylesheet_in
 from coursebuild.math_font import write_math_font
 from coursebuild.pageinfo import add_page_info, versions_json
 from coursebuild.page_tools import add_page_tools
-from coursebuild.errata import add_report_links, write_errata
+from coursebuild.errata import add_report_links, site_url as errata_site_url, write_errata
+from coursebuild.notebooks import notebook_files
 from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
                                     is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
@@ -82,6 +83,7 @@ def site_files(cache_dir: Path = CACHE) -> dict[str, str | Path]:
     files["versions.json"] = versions_json()
     files.update(print_css_files())
     files[PRINT_SOURCE] = SHELL_MARKDOWN  # a page: the generator renders it like the others
+    files.update(notebook_files([source for _, source in course_pages()], errata_site_url()))
     return files
 
 

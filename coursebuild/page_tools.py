@@ -1,8 +1,10 @@
-"""The line under each page's title that says what its code needs: the xentdoc package.
+"""The line under each page's title: what its code needs, and the page as a notebook.
 
 `add_page_tools` (a SOURCE_STEP) writes it into the Markdown of every page whose Python snippets
-import xentdoc, as Markdown links, so the generator resolves and checks them (`--strict`) whatever
-the site's URL style: the home page's install line (`index.md#install`).
+import xentdoc, and of every course page that has a notebook, as Markdown links, so that the
+generator resolves and checks them (`--strict`) whatever the site's URL style: the home page's
+install line (`index.md#install`); "Download this page as a notebook" (notebooks/NAME.ipynb) and
+its solutions notebook, which coursebuild/notebooks.py writes from the same page.
 """
 
 import re
@@ -40,9 +42,26 @@ def tools_line(source: str, markdown: str) -> str | None:
     parts = []
     if source != HOME and imports_xentdoc(markdown):
         parts.append(f"The code on this page needs the xentdoc package: [how to install it]({HOME}#{INSTALL_ANCHOR}).")
+    notebook, solutions = _notebooks(source, markdown)
+    if notebook:
+        link = f"[Download this page as a notebook]({notebook}){{: download }}"
+        if solutions:
+            link += f" (and [its exercises' solutions]({solutions}){{: download }})"
+        parts.append(link + ".")
     if not parts:
         return None
     return " ".join(parts) + f"\n{{: .{TOOLS_CLASS} }}"
+
+
+def _notebooks(source: str, markdown: str):
+    """Paths of the page's notebook and solutions notebook (None where it has none)."""
+    from coursebuild.notebooks import notebook_path, page_notebooks
+    from coursebuild.print_page import is_chapter
+
+    if not is_chapter(source):
+        return None, None
+    page, solutions = page_notebooks(markdown, source, "")
+    return (notebook_path(source) if page else None), (notebook_path(source, True) if solutions else None)
 
 
 def add_page_tools(markdown: str, source: str, url: str) -> str:

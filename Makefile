@@ -10,13 +10,15 @@ READY  := $(VENV)/.ready
 DOCS   := $(BIN)/properdocs
 CONFIG := -f mkdocs.yml
 
-.PHONY: help venv site serve test pdf publish-version bench clean
+.PHONY: help venv site serve test pdf dist bundle publish-version bench clean
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (package, doctests, pages, browser)"
 	@echo "make site    build the static site into site/"
 	@echo "make pdf     write the whole course as a PDF (needs chromium)"
+	@echo "make dist    build the package's sdist and wheel into dist/"
+	@echo "make bundle  the course offline in one zip: site for file://, PDF, notebooks, wheel"
 	@echo "make publish-version VERSION=x.y   publish the site as version x.y with mike (see README)"
 	@echo "make bench   time cross_entropy against PyTorch and SciPy"
 
@@ -42,6 +44,17 @@ test: $(READY)
 pdf: site
 	$(BIN)/python scripts/make_pdf.py --site site --out xentdoc-course.pdf
 
+# The package's sdist and wheel in dist/ (the wheel built from the sdist), by the venv's pinned
+# build and setuptools without build isolation: no download, the same files from the same source.
+dist: $(READY)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+# The course offline, xentdoc-course-<version>.zip: the site built for file:// (mkdocs-offline.yml),
+# the PDF, the notebooks, the wheel and a README (scripts/make_bundle.py).
+bundle: pdf dist
+	$(BIN)/python scripts/make_bundle.py --pdf xentdoc-course.pdf --wheel dist/xentdoc-*-py3-none-any.whl --out-dir .
+
 # Commit the site as version VERSION to the gh-pages branch (mike), moving ALIAS (default: latest)
 # to it and making that alias the default; ALIAS= publishes without alias. PUSH=1 also pushes.
 # mike 2.2 builds with `properdocs build` (it runs properdocs when that package is installed),
@@ -58,4 +71,4 @@ bench: $(READY)
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf site .cache .venv node_modules .pytest_cache xentdoc-course.pdf
+	rm -rf site .cache .venv node_modules .pytest_cache xentdoc-course.pdf dist build xentdoc-course-*.zip

@@ -5,11 +5,14 @@ calls them; nothing here imports it, so a generator without hooks could run the 
 
 1. SOURCE_STEPS rewrite the page's Markdown before it is converted:
    `place_figures` (each `{{ figure("NAME") }}` line becomes the figure and its code) and
-   `write_citations` (each `{{ citation("bibtex") }}` line becomes the entry from CITATION.cff).
+   `write_citations` (each `{{ citation("bibtex") }}` line becomes the entry from CITATION.cff) and
+   `write_errata` (`{{ errata() }}` becomes the corrections of data/errata.yml) and `add_page_tools`
+   (under the title of a page whose code imports xentdoc, a link to how to install it).
    The generator then converts the Markdown (Python-Markdown and pymdown-extensions), and
-   `add_page_info` ends the page's HTML with its version and the date it last changed.
+   `add_page_info` ends the page's HTML with its version and the date it last changed, and
+   `add_report_links` with "Report an error on this page" and "Edit this page".
    SITE_FILES (`site_files`) are the files the build adds besides the pages (the figures,
-   CITATION.cff, versions.json, the print page's shell and styles); the site's extra.css gains
+   CITATION.cff, versions.json, the print page's shell and styles, each course page's notebooks); the site's extra.css gains
    Material's table rules (`extra_css_with_table_rules`).
 
 2. The theme wraps the HTML into the page as the generator writes it. PAGE_STEPS then finish
@@ -58,6 +61,9 @@ from coursebuild.lean import (defer_scripts, drop_unused_assets, lean_code_spans
 from coursebuild.material_css import main_stylesheet_in
 from coursebuild.math_font import write_math_font
 from coursebuild.pageinfo import add_page_info, versions_json
+from coursebuild.page_tools import add_page_tools
+from coursebuild.errata import add_report_links, site_url as errata_site_url, write_errata
+from coursebuild.notebooks import notebook_files
 from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
                                     is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
@@ -66,8 +72,8 @@ from coursebuild.theme_script import load_after_first_frame as load_theme_script
 CACHE = ROOT / ".cache"  # figures, formulas, the math font's subset: kept between builds
 NOT_FINISHED = ("404.html",)  # a template the generator renders without the page events
 
-SOURCE_STEPS = [place_figures, write_citations]  # (markdown, source, url) -> markdown, in order
-CONTENT_STEPS = [add_page_info]  # (html, source path) -> html, after the Markdown is converted
+SOURCE_STEPS = [place_figures, write_citations, write_errata, add_page_tools]  # (markdown, source, url) -> markdown, in order
+CONTENT_STEPS = [add_page_info, add_report_links]  # (html, source path) -> html, after the Markdown is converted
 
 
 def site_files(cache_dir: Path = CACHE) -> dict[str, str | Path]:
@@ -77,6 +83,7 @@ def site_files(cache_dir: Path = CACHE) -> dict[str, str | Path]:
     files["versions.json"] = versions_json()
     files.update(print_css_files())
     files[PRINT_SOURCE] = SHELL_MARKDOWN  # a page: the generator renders it like the others
+    files.update(notebook_files([source for _, source in course_pages()], errata_site_url()))
     return files
 
 

@@ -6,7 +6,7 @@ the page pipeline, fills the shell with the course pages' content, in reading or
 the pages as the generator wrote them (before the pipeline), so that the pipeline then does to the
 print page exactly what it does to every page (formulas, code spans, tables, fonts):
 
-- one chapter per course page: the nav's pages less `EXCLUDED` (the API reference, the Cite page),
+- one chapter per course page: the nav's pages less `EXCLUDED` (the API reference, Cite, Errata),
   each a `<section class="print-page" id="KEY">` holding the page's article, less its
   "version and date" line (the print page states its version once, `stamp_version`);
 - a table of contents of the chapters, written into the page and into the sidebar;
@@ -43,7 +43,7 @@ from coursebuild.theme_script import BUNDLE_TAG  # Material's bundle, as every o
 PRINT_PAGE = "print_page/index.html"
 PRINT_SOURCE = "print_page.md"
 TITLE = "xentdoc: the whole course"
-EXCLUDED = ("api.md", "api/*", "cite.md")  # nav pages that are not chapters of the course
+EXCLUDED = ("api.md", "api/*", "cite.md", "errata.md")  # nav pages that are not chapters of the course
 CSS_DIR = Path(__file__).resolve().parent / "print_css"
 CSS_FILES = ("css/print-site.css", "css/print-site-material.css")  # where the site serves them
 
@@ -59,7 +59,7 @@ search:
 """
 
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
-PAGE_INFO = re.compile(r'\s*<aside class="xd-page-info"[^>]*>.*?</aside>', re.S)
+PAGE_INFO = re.compile(r'\s*<aside class="xd-page-(?:info|report)"[^>]*>.*?</aside>', re.S)
 ID_LIKE = re.compile(r'(\s(?:id|for)=")([^"]+)(")')
 TAB_GROUP = re.compile(r'(\sname=")(__tabbed_[^"]+)(")')
 LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')

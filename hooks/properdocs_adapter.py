@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, InclusionLevel
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 try:
-    from coursebuild import BuildError, copy_buttons, page_pipeline, pageinfo, print_page, tables
+    from coursebuild import BuildError, bundle, copy_buttons, page_pipeline, pageinfo, print_page, tables
     from coursebuild.material_css import main_stylesheet_in
 finally:
     sys.path.remove(str(ROOT))
@@ -94,8 +94,12 @@ def on_files(files, config):
     plugin = config.plugins.get("mkdocstrings")
     if plugin is not None:
         plugin.handlers.get_handler("python").env.bytecode_cache = _jinja_cache()
-    for path, content in page_pipeline.site_files(CACHE).items():
-        if path == "versions.json" and config["extra"].get("version", {}).get("provider") != "mike":
+    offline = bundle.is_offline(config.plugins)
+    files_added = page_pipeline.site_files(CACHE)
+    if offline:  # the bundle's site, opened from disk: no print page (the bundle has the PDF)
+        files_added = bundle.offline_site_files(files_added)
+    for path, content in files_added.items():
+        if path == "versions.json" and (config["extra"].get("version") or {}).get("provider") != "mike":
             continue
         inclusion = InclusionLevel.NOT_IN_NAV if path.endswith(".md") else InclusionLevel.UNDEFINED
         if isinstance(content, Path):
@@ -145,6 +149,10 @@ def on_post_build(config):
     if not pipeline_on():
         return
     site_dir = Path(config["site_dir"])
+    if bundle.is_offline(config.plugins):
+        page_pipeline.end_build(site_dir, _finished.values(), CACHE)
+        bundle.fonts_inlined(site_dir)
+        return
     if print_page.PRINT_PAGE not in _as_written:
         raise PluginError(f"no {print_page.PRINT_PAGE} was built (the print page's shell)")
     chapters = page_pipeline.chapters_from(_as_written, Path(config.config_file_path))

@@ -294,6 +294,61 @@ def test_k4_no_warning_for_finite_extremes(dtype):
     xentdoc.binary_cross_entropy_with_logits(x, np.ones_like(x), weight=np.full(3, big))
 
 
+# K2 again: a normaliser whose every term underflowed to exactly 0 (breaker report A4), then
+# scaled up by a weight: the row must be redone wider like a subnormal one.
+_UNDERFLOW_CASES = [(np.float32, [[60.0, -50.0]], 1e30), (np.float64, [[0.0, -800.0]], 1e300),
+                    (np.float64, [[0.0, -745.2]], 1e300)]
+
+
+@pytest.mark.parametrize("dtype, logits, big", _UNDERFLOW_CASES)
+@pytest.mark.parametrize("reduction", ["sum", "none", "mean"])
+@pytest.mark.parametrize("kind", ["class", "probability", "smoothing"])
+def test_k2_tail_underflowed_to_zero(dtype, logits, big, reduction, kind):
+    if dtype == np.float64 and not HAS_LONG_DOUBLE:
+        pytest.skip("no long double wider than float64 here")
+    x = np.array(logits, dtype)
+    weight = np.array([big, 1.0], dtype)
+    target = np.array([[1.0, 0.0]], dtype) if kind == "probability" else np.array([0])
+    kwargs = {"weight": weight, "reduction": reduction}
+    if kind == "smoothing":
+        kwargs["label_smoothing"] = 0.25
+    got = xentdoc.cross_entropy(x, target, **kwargs)
+    expected = ref.cross_entropy(x, target, **kwargs)
+    close(got, expected, dtype, 0.0 if reduction == "none" else REDUCTION_EXTRA, context=kind)
+    if reduction == "sum" and kind == "class":
+        assert got != 0  # 1.7e-18 (float32) and 3.7e-48, 2.3e-24 (float64) are in range
+
+
+def test_k2_tail_underflowed_to_zero_in_k_dim_and_both_routes():
+    # many classes (the long-row route) and a K-dim input: the same underflow, the same fix
+    x = np.full((1, 40, 2), -50.0, np.float32)
+    x[0, 0] = 60.0
+    weight = np.ones(40, np.float32)
+    weight[0] = 1e30
+    target = np.zeros((1, 2), int)
+    close(xentdoc.cross_entropy(x, target, weight=weight, reduction="sum"),
+          ref.cross_entropy(x, target, weight=weight, reduction="sum"), np.float32, REDUCTION_EXTRA)
+
+
+# --------------------------------------------------------------------------------------------
+# Overflow of an intermediate whose result is in range (breaker report A3: temperature)
+# --------------------------------------------------------------------------------------------
+
+_TEMPERATURE_CASES = [(np.float64, [1e308, -1e308], 1e308), (np.float32, [3e38, -3e38], 4.0),
+                      (np.float32, [3e38, -3e38], 1e38), (np.float64, [1.5e308, -1e308, 2.0], 3.0)]
+
+
+@pytest.mark.parametrize("dtype, logits, temperature", _TEMPERATURE_CASES)
+@pytest.mark.parametrize("function", ["softmax", "log_softmax"])
+def test_overflow_gap_divided_by_temperature(dtype, logits, temperature, function):
+    x = np.array(logits, dtype)
+    got = getattr(xentdoc, function)(x, temperature=temperature)
+    close(got, getattr(ref, function)(x, temperature=temperature), dtype, context=function)
+    close(getattr(xentdoc, function)(np.stack([x, x], axis=1), axis=0, temperature=temperature),
+          getattr(ref, function)(np.stack([x, x], axis=1), axis=0, temperature=temperature), dtype,
+          context=function + " axis 0")
+
+
 # --------------------------------------------------------------------------------------------
 # 0-d inputs: softmax -> 1, log_softmax -> 0, logsumexp -> the value (torch and SciPy agree)
 # --------------------------------------------------------------------------------------------

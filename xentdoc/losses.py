@@ -44,7 +44,7 @@ from xentdoc._targets import (
 )
 from xentdoc._validation import check_reduction, compute_dtype, extended_dtype, tiny_threshold
 from xentdoc.sigmoid import _scalar_if_0d
-from xentdoc.softmax import _normaliser, poison_tail, refine_tiny_tail
+from xentdoc.softmax import _normaliser, poison_tail, refine_tiny_tail, tails_to_refine
 
 
 def wide_dtype(dtype) -> np.dtype:
@@ -466,10 +466,8 @@ def _neg_log_prob_of_target(rows, safe_index):
     with np.errstate(over="ignore", invalid="ignore"):
         target_shifted = target_logit.astype(wide) - top_logit.astype(wide)
         result = np.log1p(tail) - target_shifted
-    tiny = gap = np.empty(0, np.intp)
-    threshold = tiny_threshold(rows.dtype)
-    if not tail.min() >= threshold:  # NaN or a tail below the threshold: look closer
-        tiny = np.flatnonzero((tail > 0) & (tail < threshold))
+    gap = np.empty(0, np.intp)
+    tiny = tails_to_refine(tail, rows, top_index, top_logit)  # cheap unless a tail is tiny
     # Only float64 logits can overflow z_t - m in the wide dtype (float32 ones are widened).
     if extended != wide and rows.dtype == wide and np.isinf(target_shifted).any():
         gap = np.flatnonzero(np.isinf(target_shifted) & np.isfinite(target_logit)

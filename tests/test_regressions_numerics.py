@@ -545,6 +545,51 @@ def test_zero_classes_errors_name_the_parameter():
 
 
 # --------------------------------------------------------------------------------------------
+# float32 accuracy lost to float32 intermediates (breaker report B9, B10). The bound asserted
+# is 2 ulps flat, tighter than the module's (whose condition number also counts the targets'
+# and the smoothing's share): with the logits' share alone these inputs have kappa < 2.4.
+# --------------------------------------------------------------------------------------------
+
+
+def test_float32_gradient_with_smoothing_does_not_cancel_in_float32():
+    # A p_j - a_j cancelled in float32: 13.7 ulps at entry [0, 1]
+    z = np.float32([[-0.3906514048576355, -0.20533648133277893, 0.2990294396877289]])
+    got = xentdoc.cross_entropy_grad(z, [2], reduction="none", label_smoothing=1.0)
+    expected = ref.cross_entropy_grad(z, np.array([2]), reduction="none", label_smoothing=1.0)
+    assert ref.ulp_errors(got, expected.value, np.float32).max() <= 2
+    z = np.float32([[0.5215749740600586, -0.49737805128097534]])
+    y = np.array([[0.72412109375, 0.275634765625]], np.float32)
+    got = xentdoc.cross_entropy_grad(z, y, reduction="none", label_smoothing=1.0)
+    expected = ref.cross_entropy_grad(z, y, reduction="none", label_smoothing=1.0)
+    assert ref.ulp_errors(got, expected.value, np.float32).max() <= 2
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_float32_gradient_random_soft_targets_and_smoothing(dtype):
+    r = np.random.default_rng(140)
+    for _ in range(20):
+        n_classes = int(r.integers(2, 6))
+        z = (r.standard_normal((3, n_classes)) * r.choice([0.5, 1.0, 3.0])).astype(dtype)
+        y = r.random((3, n_classes))
+        soft = (y / y.sum(axis=1, keepdims=True)).astype(dtype)
+        for target, smoothing in ((r.integers(0, n_classes, 3), 0.3), (soft, 0.0), (soft, 1.0)):
+            if target.dtype.kind == "f" and not np.allclose(target.sum(axis=1, dtype=float), 1, atol=1e-5):
+                continue  # a float16 row rounded off its sum: not this test's subject
+            got = xentdoc.cross_entropy_grad(z, target, reduction="none", label_smoothing=smoothing)
+            expected = ref.cross_entropy_grad(z, target, reduction="none",
+                                              label_smoothing=smoothing)
+            assert ref.ulp_errors(got, expected.value, dtype).max() <= 2, (z, target, smoothing)
+
+
+def test_float32_cross_entropy_tail_factor_in_float64():
+    # 2.49 ulps at kappa 0.35 (logits): e^-m and its product with the tail sum were float32
+    z = np.float32([-0.2629225552082062, 0.24685049057006836, 0.33266791701316833])
+    got = xentdoc.cross_entropy(z, np.array(1), reduction="none")
+    expected = ref.cross_entropy(z, np.array(1), reduction="none")
+    assert ref.ulp_errors(got, expected.value, np.float32).max() <= 2
+
+
+# --------------------------------------------------------------------------------------------
 # 0-d inputs: softmax -> 1, log_softmax -> 0, logsumexp -> the value (torch and SciPy agree)
 # --------------------------------------------------------------------------------------------
 

@@ -530,7 +530,13 @@ def _top_and_tail(rows):
         _top_and_raw_tail_rows(rows, top_index, top_logit, tail)
     top_index, top_logit, tail = top_index[:, None], top_logit[:, None], tail[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
-        tail *= np.exp(-top_logit)
+        if rows.dtype == np.float32:
+            # One value per row: the factor e^-m and the product in float64 cost little and
+            # take two float32 roundings out of tau (the breaker's B9).
+            tail = tail.astype(np.float64)
+            tail *= np.exp(-top_logit.astype(np.float64))
+        else:
+            tail *= np.exp(-top_logit)
     safe_top = _EXP_SAFE_TOP[rows.dtype]
     if not (top_logit.min() >= 0 and top_logit.max() <= safe_top):  # NaN fails both
         unsafe = np.flatnonzero(~((top_logit[:, 0] >= 0) & (top_logit[:, 0] <= safe_top)))
@@ -859,12 +865,19 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
         if denominator != 0:
             with np.errstate(over="ignore"):
                 scale = 1.0 / denominator
-    grad = _gradient_rows(args, args.rows, scale)
+    extended = extended_dtype(args.rows.dtype)
+    hard = isinstance(args.target, ClassTargets) and args.label_smoothing == 0.0
+    if not hard and args.rows.dtype.itemsize < 8:
+        # A p_j - a_j cancels when A p_j is close to a_j; in float32 the rounding of p_j and of
+        # the product then becomes many ulps of the difference. Formed in float64 and rounded
+        # once, it keeps float32's accuracy (hard labels do not need it: p_j - [j = t]).
+        grad = _gradient_rows(args, args.rows.astype(extended), scale)
+    else:
+        grad = _gradient_rows(args, args.rows, scale)
     # A probability scaled up after it was formed: p_c below the smallest normal number keeps
     # few bits, which a factor above 1 (a weight, or a mean over small weights) brings back.
     largest = 1.0 if args.weight is None else float(np.max(np.abs(args.weight)))
-    extended = extended_dtype(args.rows.dtype)
-    if largest * scale > 1 and extended != args.rows.dtype:
+    if largest * scale > 1 and extended != args.rows.dtype and grad.dtype != extended:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             gaps = args.rows - args.rows.max(axis=1, keepdims=True)
             tiny = np.any(np.isfinite(gaps) & (gaps < np.log(tiny_threshold(args.rows.dtype))))

@@ -530,13 +530,7 @@ def _top_and_tail(rows):
         _top_and_raw_tail_rows(rows, top_index, top_logit, tail)
     top_index, top_logit, tail = top_index[:, None], top_logit[:, None], tail[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
-        if rows.dtype == np.float32:
-            # One value per row: the factor e^-m and the product in float64 cost little and
-            # take two float32 roundings out of tau (the breaker's B9).
-            tail = tail.astype(np.float64)
-            tail *= np.exp(-top_logit.astype(np.float64))
-        else:
-            tail *= np.exp(-top_logit)
+        tail *= np.exp(-top_logit)
     safe_top = _EXP_SAFE_TOP[rows.dtype]
     if not (top_logit.min() >= 0 and top_logit.max() <= safe_top):  # NaN fails both
         unsafe = np.flatnonzero(~((top_logit[:, 0] >= 0) & (top_logit[:, 0] <= safe_top)))

@@ -205,6 +205,39 @@ def test_temperature(function, temperature, dtype):
                           extra=1.0, context=f"{function}(T={temperature})")
 
 
+def softmax_extra(n_classes):
+    """The softmax's additive term of the module's bound, in units of K ulps (see softmax.py):
+    exp's own error on the entry and on the tail, the pairwise sum of the tail, the roundings of
+    1 + tau and of the division, which the condition number does not see."""
+    return 1.0 + np.ceil(np.log2(n_classes)) / 2
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("n_classes", [5, 64, 200])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("function", ["softmax", "log_softmax", "logsumexp"])
+def test_softmax_family_random_rows(function, seed, n_classes, dtype):
+    # Rows of order-one logits, where the condition number is about 1 and the rounding of
+    # exp, of the tail sum and of the division is all there is (the breaker's report B8).
+    r = rng(200 + seed)
+    x = (r.standard_normal((6, n_classes)) * r.choice([0.5, 1.0, 2.0], (6, 1))).astype(dtype)
+    extra = softmax_extra(n_classes) if function == "softmax" else 0.0
+    ref.assert_close_ulps(getattr(xentdoc, function)(x), getattr(ref, function)(x), dtype, K,
+                          extra=extra, context=f"{function}, C = {n_classes}")
+    if function != "logsumexp":
+        ref.assert_close_ulps(getattr(xentdoc, function)(x, temperature=7.0),
+                              getattr(ref, function)(x, temperature=7.0), dtype, K,
+                              extra=extra + 1.0, context=f"{function}, C = {n_classes}, T = 7")
+
+
+def test_softmax_breaker_row_within_bound():
+    # The breaker's float64 row: 2.3 ulps off at a condition number of 0.63 with NumPy 2.4's
+    # exp on AVX2, above 2 max(1, kappa) but within the softmax's documented bound.
+    x = np.array([0.53, 0.51, -5.04, -3.05, -2.42])
+    errors = ref.ulp_errors(xentdoc.softmax(x), ref.softmax(x).value, np.float64)
+    assert errors.max() <= K * (1 + softmax_extra(5))
+
+
 # --------------------------------------------------------------------------------------------
 # losses.py
 # --------------------------------------------------------------------------------------------

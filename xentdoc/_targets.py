@@ -121,7 +121,7 @@ def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore
         )
     safe_index = np.expand_dims(np.where(kept, target, 0).astype(np.intp), class_axis)
     kept = np.expand_dims(kept, class_axis)
-    if weight is None:
+    if weight is None or n_classes == 0:  # C = 0: every target is ignored, nothing to pick
         target_weight = kept.astype(dtype)
     else:
         # weight has the input's ndim with length 1 off the class axis, so it broadcasts here.

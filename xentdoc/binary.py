@@ -13,7 +13,8 @@ Rules shared by both functions:
   a softplus term is subnormal and a weight above 1 (or a sum) would scale its lost bits up,
   the computation runs in the next wider dtype (float64, or long double for float64 where
   NumPy has a wider one).
-- NaN: a NaN in `input` or `target` gives NaN for that element, and so for a reduction.
+- NaN: a NaN in `input` or `target` gives NaN for that element, whatever its weight or
+  `pos_weight` (0 times NaN is NaN, as in torch), and so for a reduction.
   No finite input raises a RuntimeWarning.
 - tolerance: tests/test_accuracy.py and tests/test_regressions_numerics.py compare every result
   with mpmath at 60 digits on the exact binary values of all the arguments, in float16, float32
@@ -42,9 +43,12 @@ LOG_CLAMP = -100.0
 
 
 def _times(coefficient, value):
-    """coefficient * value, with 0 * inf taken as 0 (a term the target does not name)."""
+    """coefficient * value, with 0 * inf taken as 0 (a term the target does not name).
+
+    0 * NaN stays NaN: a NaN input or target gives NaN whatever its weight, as in torch.
+    """
     with np.errstate(invalid="ignore", over="ignore"):  # overflow: the result is beyond the range
-        return np.where(coefficient == 0, 0, coefficient * value)
+        return np.where((coefficient == 0) & ~np.isnan(value), 0, coefficient * value)
 
 
 def _read_binary(input, target, weight, reduction, pos_weight=None):

@@ -16,8 +16,15 @@ Rules shared by the three functions:
   double for float64 where NumPy has a wider one; elsewhere such float64 rows stay in float64).
   The classes are moved to the last axis first, so every sum is NumPy's pairwise sum.
 - NaN: a NaN logit (or a $+\infty$ one) makes its sample's loss and gradient row NaN, and so
-  the reduced loss; an ignored sample (`ignore_index`) contributes 0 to the loss and a zero
-  gradient row whatever its logits hold. No finite input raises a RuntimeWarning.
+  the reduced loss, whatever the weights (a zero weight times NaN is NaN, as in torch); an
+  ignored sample (`ignore_index`) contributes 0 to the loss and a zero gradient row whatever
+  its logits hold. No finite input raises a RuntimeWarning.
+- range: a weighted mean or a sum whose terms or partial sums overflow float64 although the
+  result does not (weights near 1e308, losses near the largest float) is redone with the
+  weights and terms scaled by powers of two, which is exact, so a result in range is finite.
+- no classes: an (N, 0) input follows torch (every target must be `ignore_index`: 'none'
+  gives zeros, 'sum' 0, 'mean' NaN; with label smoothing, NaN); an (N, 0, d1, ...) input,
+  which torch refuses, raises ValueError.
 - tolerance: tests/test_accuracy.py and tests/test_regressions_numerics.py compare every result
   with mpmath at 60 digits on the exact binary values of all the arguments, in float16, float32
   and float64, with mixed-dtype arguments and $(N, C, d_1, \dots)$ inputs, and check an error of
@@ -44,7 +51,7 @@ from xentdoc._targets import (
 )
 from xentdoc._validation import check_reduction, compute_dtype, extended_dtype, tiny_threshold
 from xentdoc.sigmoid import _scalar_if_0d
-from xentdoc.softmax import _normaliser, poison_tail, refine_tiny_tail
+from xentdoc.softmax import _normaliser, poison_tail, refine_tiny_tail, tails_to_refine
 
 
 def wide_dtype(dtype) -> np.dtype:
@@ -57,8 +64,29 @@ def wide_dtype(dtype) -> np.dtype:
     return np.promote_types(dtype, np.float64)
 
 
-def _reduce(losses: np.ndarray, reduction: str, mean_denominator, dtype) -> np.ndarray:
-    """Apply torch's reduction, summing in float64 (or wider) and rounding once to `dtype`."""
+def _scaled_sum(values, accumulator):
+    """(S, e) with sum(values) = S * 2**e, S summed after scaling every value by 2**-e.
+
+    2**e is the power of two just above the largest finite magnitude, so no partial sum of the
+    scaled values can overflow; scaling by a power of two is exact but for values that become
+    subnormal, which are below 2**-1022 of the largest one.
+    """
+    values = np.asarray(values, dtype=accumulator)
+    largest = np.max(np.abs(values), initial=0)
+    if not largest > 0 or not np.isfinite(largest):
+        return np.sum(values, dtype=accumulator), 0
+    exponent = int(np.frexp(largest)[1])
+    return np.sum(np.ldexp(values, -exponent), dtype=accumulator), exponent
+
+
+def _reduce(losses: np.ndarray, reduction: str, mean_denominator, dtype, exponent=0) -> np.ndarray:
+    """Apply torch's reduction, summing in float64 (or wider) and rounding once to `dtype`.
+
+    The reduced value is multiplied by 2**`exponent` before that rounding (a caller that scaled
+    its weights down by a power of two to keep the per-sample losses in range). A sum or a
+    mean's denominator that overflows although every term is finite is redone with the terms
+    scaled by a power of two (`_scaled_sum`), so that a result in range comes out finite.
+    """
     losses = np.asarray(losses)
     accumulator = np.promote_types(losses.dtype, np.float64)
     # Overflow here means the true result is beyond the dtype's range: inf, without a warning.
@@ -68,8 +96,41 @@ def _reduce(losses: np.ndarray, reduction: str, mean_denominator, dtype) -> np.n
         total = np.sum(losses, dtype=accumulator)
         if reduction == "mean":
             # An empty batch or all-ignored targets give 0/0 = NaN, as in torch.
-            total = total / np.sum(mean_denominator, dtype=accumulator)
+            denominator = np.sum(mean_denominator, dtype=accumulator)
+            overflowed = not (np.isfinite(total) and np.isfinite(denominator))
+            total = total / denominator
+            if overflowed and np.all(np.isfinite(losses)) and np.isfinite(
+                    np.max(np.abs(mean_denominator), initial=0)):
+                numerator, up = _scaled_sum(losses, accumulator)
+                denominator, down = _scaled_sum(mean_denominator, accumulator)
+                total = np.ldexp(numerator / denominator, up - down)
+        elif not np.isfinite(total) and np.all(np.isfinite(losses)):
+            total, up = _scaled_sum(losses, accumulator)
+            total = np.ldexp(total, up)
+        if exponent:
+            total = np.ldexp(total, exponent)
         return np.dtype(dtype).type(total)
+
+
+def _weights_scaled_down(args):
+    """(args with the class weights divided by a power of two 2**e near the largest, e).
+
+    Used when a weighted reduction overflows for finite arguments: w * (-log p) can exceed
+    the range for each sample although the mean (or the sum) does not. Returns (None, 0) when
+    scaling cannot help (no weight, weights below 2, or non-finite arguments).
+    """
+    if args.weight is None:
+        return None, 0
+    largest = np.max(np.abs(args.weight), initial=0)
+    if args.rows.dtype.itemsize < 8:  # float32 weights times float64 losses cannot overflow
+        return None, 0
+    if not (np.isfinite(largest) and largest >= 2) or not np.all(np.isfinite(args.rows)):
+        return None, 0
+    exponent = int(np.frexp(largest)[1])
+    target = args.target
+    if isinstance(target, ClassTargets):
+        target = target._replace(target_weight=np.ldexp(target.target_weight, -exponent))
+    return args._replace(weight=np.ldexp(args.weight, -exponent), target=target), exponent
 
 
 def _check_label_smoothing(label_smoothing) -> float:
@@ -136,6 +197,11 @@ def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_s
     """Validate every argument of a classification loss; return them as `_LossArguments`."""
     input, class_axis = read_input(input)
     check_reduction(reduction)
+    if input.shape[class_axis] == 0 and input.ndim > 2:
+        raise ValueError(
+            f"`input` of shape {input.shape} has no classes (C = 0 on axis 1): with extra "
+            "dimensions d1, ..., dk torch refuses it too; an (N, 0) input is accepted."
+        )
     label_smoothing = _check_label_smoothing(label_smoothing)
     weight = read_weight(weight, input, class_axis)
     probability = is_probability_target(target)
@@ -153,6 +219,23 @@ def _read_loss_arguments(input, target, weight, ignore_index, reduction, label_s
     if weight is not None:
         weight = weight.astype(dtype, copy=False).reshape(1, -1)
     return _LossArguments(rows, target, weight, label_smoothing, input.shape, class_axis, input.dtype)
+
+
+def _no_classes(args, reduction):
+    """The loss of an (N, 0) or (0,) input, as torch gives it.
+
+    No class index is valid, so every target is `ignore_index` (others raise IndexError when
+    read): 'none' gives zeros, 'sum' 0 and 'mean' 0/0 = NaN; label smoothing spreads eps over
+    C = 0 classes, NaN for every reduction. Probability targets give -0 per sample and a NaN
+    mean, as torch (it divides by the number of input entries over C, 0/0).
+    """
+    if isinstance(args.target, ClassTargets):
+        value, denominator = (np.nan if args.label_smoothing > 0 else 0.0), args.target.target_weight
+    else:
+        value, denominator = -0.0, np.float64(0)
+    losses = np.full(args.rows.shape[:1] + (1,), value)
+    losses = np.squeeze(_from_rows(losses, args.input_shape, args.class_axis), args.class_axis)
+    return _reduce(losses, reduction, denominator, args.out_dtype)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -217,13 +300,24 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if is_probability_target(target):  # torch's nll_loss has no probability targets either
         raise TypeError("`target` of `nll_loss` must hold integer class indices, got floats.")
     args = _read_loss_arguments(input, target, weight, ignore_index, reduction)
+    if args.rows.shape[1] == 0:
+        return _no_classes(args, reduction)
+    result = _nll_reduced(args, reduction)
+    if reduction != "none" and not np.isfinite(result):
+        scaled, exponent = _weights_scaled_down(args)
+        if scaled is not None:  # -w_t log p_t beyond the range although the reduction is not
+            result = _nll_reduced(scaled, reduction, 0 if reduction == "mean" else exponent)
+    return result
+
+
+def _nll_reduced(args, reduction, exponent=0):
     target = args.target
     picked = np.take_along_axis(args.rows, target.safe_index, 1).astype(wide_dtype(args.rows.dtype))
     with np.errstate(over="ignore", invalid="ignore"):
         losses = np.where(target.kept, -target.target_weight * picked, 0)
     losses = _from_rows(losses, args.input_shape, args.class_axis)
     losses = np.squeeze(losses, args.class_axis)
-    return _reduce(losses, reduction, target.target_weight, args.out_dtype)
+    return _reduce(losses, reduction, target.target_weight, args.out_dtype, exponent)
 
 
 # Work on blocks of about this many bytes: each block's passes (maximum, exp, sum) then run in
@@ -466,10 +560,8 @@ def _neg_log_prob_of_target(rows, safe_index):
     with np.errstate(over="ignore", invalid="ignore"):
         target_shifted = target_logit.astype(wide) - top_logit.astype(wide)
         result = np.log1p(tail) - target_shifted
-    tiny = gap = np.empty(0, np.intp)
-    threshold = tiny_threshold(rows.dtype)
-    if not tail.min() >= threshold:  # NaN or a tail below the threshold: look closer
-        tiny = np.flatnonzero((tail > 0) & (tail < threshold))
+    gap = np.empty(0, np.intp)
+    tiny = tails_to_refine(tail, rows, top_index, top_logit)  # cheap unless a tail is tiny
     # Only float64 logits can overflow z_t - m in the wide dtype (float32 ones are widened).
     if extended != wide and rows.dtype == wide and np.isinf(target_shifted).any():
         gap = np.flatnonzero(np.isinf(target_shifted) & np.isfinite(target_logit)
@@ -506,9 +598,12 @@ def _neg_log_probs(rows):
 
 
 def _times(coefficient, value):
-    """coefficient * value, with 0 * inf and 0 * NaN taken as 0 (a term that does not count)."""
+    """coefficient * value, with 0 * inf taken as 0 (a term that does not count: 0 log 0 = 0).
+
+    0 * NaN stays NaN: a NaN logit makes its sample's loss NaN whatever the weights, as torch.
+    """
     with np.errstate(invalid="ignore", over="ignore"):  # overflow: the result is beyond the range
-        return np.where(coefficient == 0, 0, coefficient * value)
+        return np.where((coefficient == 0) & ~np.isnan(value), 0, coefficient * value)
 
 
 def _class_target_losses(args):
@@ -624,7 +719,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     two classes 40 apart) where torch and SciPy return 0. The convention $0 \log 0 = 0$ holds:
     a class with a $-\infty$ logit and zero target probability (or zero weight) adds nothing
     (torch gives NaN); with $\varepsilon = 1$ the class-index term is absent, not
-    $0 \cdot \infty$. A per-sample loss beyond the range of float64 (logit gaps near
+    $0 \cdot \infty$. A NaN logit gives NaN even where its coefficient is 0. A per-sample loss beyond the range of float64 (logit gaps near
     $10^{308}$) is held in long double where NumPy has one, so a mean that is in range comes
     out finite; a result beyond the range of the input's dtype is $+\infty$. The dtype, NaN and
     tolerance rules are the module's.
@@ -656,6 +751,18 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     0.6934
     """
     args = _read_loss_arguments(input, target, weight, ignore_index, reduction, label_smoothing)
+    if args.rows.shape[1] == 0:
+        return _no_classes(args, reduction)
+    result = _cross_entropy_reduced(args, reduction)
+    if reduction != "none" and not np.isfinite(result):
+        scaled, exponent = _weights_scaled_down(args)
+        if scaled is not None:  # w (-log p) beyond the range although the reduction is not
+            ratio = reduction == "mean" and isinstance(args.target, ClassTargets)
+            result = _cross_entropy_reduced(scaled, reduction, 0 if ratio else exponent)
+    return result
+
+
+def _cross_entropy_reduced(args, reduction, exponent=0):
     if args.rows.size == 0:
         losses = np.zeros(args.rows.shape[:1] + (1,), dtype=args.rows.dtype)
     elif isinstance(args.target, ClassTargets):
@@ -663,7 +770,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         losses = _probability_target_losses(args)
     losses = np.squeeze(_from_rows(losses, args.input_shape, args.class_axis), args.class_axis)
-    return _reduce(losses, reduction, _mean_denominator(args), args.out_dtype)
+    return _reduce(losses, reduction, _mean_denominator(args), args.out_dtype, exponent)
 
 
 def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -707,7 +814,9 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
     at the top class $A p_k - a_k$ as $p_k (A - a_k) - a_k (1 - p_k)$ with
     $1 - p_k = \tau / (1 + \tau)$, so that both keep their digits when $p$ is close to 1.
     Matches the gradient that `torch.autograd` computes for `torch.nn.functional.cross_entropy`.
-    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch.
+    A `'mean'` over only ignored targets has a NaN loss but a zero gradient, as in torch; a
+    `'mean'` whose kept targets' weights sum to 0 has an infinite or NaN loss, and the gradient
+    is what torch's arithmetic gives there (entries $\pm\infty$ and NaN), not a finite number.
     $-\infty$ logits are fine (their probability, and so their gradient entry apart from the
     target term, is 0). Where a weight above 1 (or a mean over small weights) scales up a
     probability below the smallest normal number, the rows are redone in the next wider
@@ -731,16 +840,38 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
         return np.zeros(args.input_shape, dtype=args.out_dtype)
     scale = 1.0
     if reduction == "mean":
-        denominator = np.sum(_mean_denominator(args), dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            denominator = np.sum(_mean_denominator(args), dtype=np.float64)
+        if not np.isfinite(denominator):
+            # Weights so large that their sum overflows: scale them down by a power of two
+            # (the mean's gradient w_t (p - e_t) / sum w does not change).
+            scaled, _ = _weights_scaled_down(args)
+            if scaled is not None:
+                args = scaled
+                with np.errstate(over="ignore", invalid="ignore"):
+                    denominator = np.sum(_mean_denominator(args), dtype=np.float64)
+        if denominator == 0 and isinstance(args.target, ClassTargets) and args.target.kept.any():
+            # Kept targets whose weights sum to 0: the loss is +-inf or NaN, and so is torch's
+            # gradient; follow torch's arithmetic rather than return a finite number.
+            return _from_rows(_gradient_over_zero_weight(args, denominator).astype(args.out_dtype),
+                              args.input_shape, args.class_axis)
         # All targets ignored: the loss is NaN but nothing depends on the input (torch: zeros).
         if denominator != 0:
-            scale = 1.0 / denominator
-    grad = _gradient_rows(args, args.rows, scale)
+            with np.errstate(over="ignore"):
+                scale = 1.0 / denominator
+    extended = extended_dtype(args.rows.dtype)
+    hard = isinstance(args.target, ClassTargets) and args.label_smoothing == 0.0
+    if not hard and args.rows.dtype.itemsize < 8:
+        # A p_j - a_j cancels when A p_j is close to a_j; in float32 the rounding of p_j and of
+        # the product then becomes many ulps of the difference. Formed in float64 and rounded
+        # once, it keeps float32's accuracy (hard labels do not need it: p_j - [j = t]).
+        grad = _gradient_rows(args, args.rows.astype(extended), scale)
+    else:
+        grad = _gradient_rows(args, args.rows, scale)
     # A probability scaled up after it was formed: p_c below the smallest normal number keeps
     # few bits, which a factor above 1 (a weight, or a mean over small weights) brings back.
     largest = 1.0 if args.weight is None else float(np.max(np.abs(args.weight)))
-    extended = extended_dtype(args.rows.dtype)
-    if largest * scale > 1 and extended != args.rows.dtype:
+    if largest * scale > 1 and extended != args.rows.dtype and grad.dtype != extended:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             gaps = args.rows - args.rows.max(axis=1, keepdims=True)
             tiny = np.any(np.isfinite(gaps) & (gaps < np.log(tiny_threshold(args.rows.dtype))))
@@ -749,6 +880,30 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
     with np.errstate(over="ignore"):
         grad = grad.astype(args.out_dtype)
     return _from_rows(grad, args.input_shape, args.class_axis)
+
+
+def _gradient_over_zero_weight(args, denominator):
+    """torch's gradient of a 'mean' over class targets whose kept weights sum to 0.
+
+    torch back-propagates 1 / 0 through its graph: the NLL term puts w_t * (-(1 - eps) / 0) at
+    the target (NaN where w_t = 0, or where eps = 1), the smoothing term
+    w_c * (-(eps / C) / 0) at every class; the log-softmax then gives g - p sum(g). Ignored
+    samples keep zero rows.
+    """
+    rows, target, eps = args.rows, args.target, args.label_smoothing
+    n_classes = rows.shape[1]
+    parts = _normaliser(rows, 1)
+    probs = parts.exp_shifted / (1 + parts.tail)
+    weight = np.ones((1, n_classes)) if args.weight is None else args.weight
+    with np.errstate(all="ignore"):
+        upstream = np.zeros(rows.shape, np.result_type(rows, weight, np.float64))
+        if eps > 0:
+            upstream += weight * -((eps / n_classes) / denominator)
+        at_target = target.target_weight * -((1.0 - eps) / denominator)
+        picked = np.take_along_axis(upstream, target.safe_index, 1)
+        np.put_along_axis(upstream, target.safe_index, picked + at_target, 1)
+        grad = upstream - probs * upstream.sum(axis=1, keepdims=True)
+        return np.where(target.kept, grad, 0)
 
 
 def _gradient_rows(args, rows, scale):

@@ -51,6 +51,7 @@ import numpy as np
 from xentdoc._validation import (
     as_float_array,
     check_axis,
+    check_flag,
     check_positive_scalar,
     compute_dtype,
     extended_dtype,
@@ -222,7 +223,7 @@ def logsumexp(x, axis=-1, keepdims=False):
     Raises
     ------
     TypeError
-        If `x` is not real-valued or `axis` is not an integer.
+        If `x` is not real-valued, `axis` is not an integer, or `keepdims` is not a bool.
     ValueError
         If `axis` is out of range.
 
@@ -256,6 +257,7 @@ def logsumexp(x, axis=-1, keepdims=False):
     3.5 11.16
     """
     x, axis, _, out_dtype, scalar = _prepare(x, axis)
+    keepdims = check_flag(keepdims, "keepdims")
     if x.shape[axis] == 0:
         shape = list(x.shape)
         shape[axis] = 1

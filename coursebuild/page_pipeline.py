@@ -17,7 +17,7 @@ calls them; nothing here imports it, so a generator without hooks could run the 
    (`Page`: where it is in the site, and, for the print page, its chapters):
 
        assemble_print_page   the print page only: its chapters from the course pages
-       render_math           TeX -> MathML with KaTeX
+       render_math           TeX -> MathML with Temml
        drop_unused_assets    no link to a stylesheet or script the page does not use
        lean_code_spans       no span for a code token drawn in the plain code colour
        defer_scripts         every script file deferred
@@ -144,7 +144,7 @@ def finish(html: str, page: Page) -> str:
 
 
 def start_build(cache_dir: Path = CACHE) -> None:
-    """Once per build, before any page: the formula cache, and KaTeX's and the font's presence."""
+    """Once per build, before any page: the formula cache, and Temml's and the font's presence."""
     from coursebuild.math_font import check_font
 
     check_font()

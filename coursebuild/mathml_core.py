@@ -15,6 +15,10 @@ its normal size; so does `flat_fences`, by making the pair not stretchy when not
 is taller than a line with scripts (no fraction, big operator with limits, table, root or inner
 stretchy bracket).
 
+`prefix_signs`: a minus or plus sign right after an opening bracket is a sign, not a subtraction:
+Temml marks it so after a relation (`= -`), not after a fixed-size bracket (`\\bigl[-\\log`), where
+the browser gave it a binary operator's space on both sides.
+
 `inline_primes`: STIX Two Math draws U+2032 PRIME already raised, as Unicode intends (a prime is
 a superscript by itself). Temml writes `\\sigma'` as a superscript prime and expects the font's
 `ss04` forms to lower it, which the font the site subsets from does not have: raised twice and
@@ -139,6 +143,14 @@ def flat_fences(mathml: str) -> str:
         return ET.tostring(root, encoding="unicode", short_empty_elements=False)
 
     return MATH.sub(rewrite, mathml)
+
+
+SIGN_AFTER_OPENING = re.compile(r"(<mo\b[^>]*>[(\[{]</mo>)<mo>([−+])</mo>")
+
+
+def prefix_signs(mathml: str) -> str:
+    """`mathml` with each + or − right after an opening bracket drawn as a sign (no space around it)."""
+    return SIGN_AFTER_OPENING.sub(r'\1<mo form="prefix">\2</mo>', mathml)
 
 
 PRIMES = set("′″‴⁗")

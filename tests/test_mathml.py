@@ -75,6 +75,12 @@ def test_a_bracket_pair_around_flat_content_is_drawn_at_its_normal_size():
     assert mathml_core.flat_fences(cases) == cases
 
 
+def test_a_sign_after_an_opening_bracket_is_a_prefix():
+    mathml = '<mo minsize="1.2em" maxsize="1.2em">[</mo><mo>−</mo><mi>x</mi><mo>−</mo><mi>y</mi>'
+    assert mathml_core.prefix_signs(mathml) == (
+        '<mo minsize="1.2em" maxsize="1.2em">[</mo><mo form="prefix">−</mo><mi>x</mi><mo>−</mo><mi>y</mi>')
+
+
 def test_a_prime_follows_its_base_instead_of_being_raised_again():
     sigma_prime = ('<math><msup><mi>σ</mi><mo lspace="0em" rspace="0em" class="tml-prime">′</mo></msup>'
                    '<mo>=</mo><msub><mi>z</mi><msup><mi>c</mi><mo scriptlevel="2">′</mo></msup></msub></math>')

@@ -131,6 +131,12 @@ def _render(formulas, where):
         _rendered[tex, display] = fixed_size_widths(prefix_signs(slim(inline_primes(flat_fences(explicit_variants(result["html"]))))))
 
 
+def mathml_of(formulas, where: str) -> dict:
+    """{(tex, display): MathML} of `formulas`, rendered now where no page had them."""
+    _render(formulas, where)
+    return {formula: _rendered[formula] for formula in formulas}
+
+
 def render_math(output: str, page) -> str:
     """Each arithmatex formula of `output` as MathML; `page.source` names the page in errors."""
     formulas = [_formula(m) for m in MATH.finditer(output)]

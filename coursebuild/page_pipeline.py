@@ -28,7 +28,8 @@ calls them; nothing here imports it, so a generator without hooks could run the 
        stamp_version         the print page only: the version of the course it holds
 
 3. AFTER_PAGES: once every page is finished, `write_math_font` writes the subset of the math
-   font that draws every formula of the site.
+   font that draws every formula of the site, and `index_formulas_as_text` rewrites the search
+   index with each formula as readable text (coursebuild/search_text.py).
 
 The same steps run standalone over a site built without them:
 
@@ -58,6 +59,7 @@ from coursebuild.lean import (defer_scripts, drop_unused_assets, lean_code_spans
 from coursebuild.material_css import main_stylesheet_in
 from coursebuild.math_font import write_math_font
 from coursebuild.pageinfo import add_page_info, versions_json
+from coursebuild.search_text import index_formulas_as_text
 from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
                                     is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
@@ -151,7 +153,7 @@ def start_build(cache_dir: Path = CACHE) -> None:
     math_step.open_cache(cache_dir)
 
 
-AFTER_PAGES = [write_math_font]  # (site_dir, finished pages' HTML, cache_dir)
+AFTER_PAGES = [write_math_font, index_formulas_as_text]  # (site_dir, finished pages' HTML, cache_dir)
 
 
 def end_build(site_dir: Path, finished_pages, cache_dir: Path = CACHE) -> None:

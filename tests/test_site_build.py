@@ -191,6 +191,20 @@ def test_math_font_keeps_every_size_and_assembly_of_each_stretchy_character(buil
     assert checked >= 8 and "⏟" in drawn  # (, ), [, ], {, |, ‖, the underbrace...
 
 
+def test_search_index_holds_formulas_as_readable_text(built_site):
+    """coursebuild/search_text.py: no TeX in any entry's title or text, code blocks aside."""
+    import json
+
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    tex = re.compile(r"\\[()\[\]]|\\(?:frac|sum|log|mathrm|operatorname|sigma|Vert|begin)\b")
+    with_tex = [entry["location"] for entry in index["docs"]
+                if tex.search(entry["title"]) or tex.search(without_code_and_tex_sources(entry["text"]))]
+    assert not with_tex, f"entries with TeX: {with_tex}"
+    texts = " ".join(entry["text"] for entry in index["docs"])
+    for readable in ("D_KL(y ‖ p)", "σ(z)", "−log_2 p"):
+        assert readable in texts, readable
+
+
 def test_each_figure_line_became_an_image(built_site):
     figure_line = re.compile(r'^[ \t]*\{\{\s*figure\(\s*"([^"]*)"\s*\)\s*\}\}[ \t]*$', re.M)
     for page in nav_pages():

@@ -15,6 +15,7 @@ The subset is cached in .cache/math-font/ under a hash of the font and the chara
 `serve` rebuild that adds no new character costs nothing.
 """
 
+import functools
 import hashlib
 import shutil
 from pathlib import Path
@@ -53,6 +54,34 @@ def subset_font(characters: set[str], cache_dir: Path) -> Path:
     subset.save_font(font, str(temporary), options)
     temporary.replace(cached)
     return cached
+
+
+@functools.lru_cache(maxsize=None)
+def vertical_variants() -> dict[str, tuple[float, tuple[tuple[float, float], ...], float | None]]:
+    """{character: (widest, ((height, width) of each size variant), width of the assembly or None)}, in em.
+
+    Read from the MATH table of the whole font for each bracket that stretches vertically; what
+    coursebuild/math.py needs to give a fixed-size bracket (`\\bigl(`) the width it is drawn at.
+    """
+    from fontTools.ttLib import TTFont  # only when a formula has a fixed-size bracket
+
+    font = TTFont(str(SOURCE_FONT))
+    per_em = font["head"].unitsPerEm
+    advance = font["hmtx"]
+    variants = font["MATH"].table.MathVariants
+    glyph_of = {glyph: chr(code) for code, glyph in font.getBestCmap().items()}
+    found = {}
+    for glyph, construction in zip(variants.VertGlyphCoverage.glyphs, variants.VertGlyphConstruction):
+        if glyph not in glyph_of:
+            continue
+        sizes = tuple((record.AdvanceMeasurement / per_em, advance[record.VariantGlyph][0] / per_em)
+                      for record in construction.MathGlyphVariantRecord)
+        assembly = construction.GlyphAssembly
+        parts = max((advance[part.glyph][0] / per_em for part in assembly.PartRecords), default=None) \
+            if assembly else None
+        widest = max([width for _, width in sizes] + ([parts] if parts else []))
+        found[glyph_of[glyph]] = (widest, sizes, parts)
+    return found
 
 
 def check_font() -> None:

@@ -1,23 +1,34 @@
-"""MathML as browsers draw it (MathML Core): styled letters are characters of their own.
+"""MathML as browsers draw it (MathML Core): styled letters, fences, and nothing that draws nothing.
 
-coursebuild/math.py and coursebuild/math_font.py use it.
+coursebuild/math.py and coursebuild/math_font.py use it, on Temml's MathML.
 
-KaTeX writes `\\mathbb{E}` as `<mi mathvariant="double-struck">E</mi>`. Chromium implements MathML
-Core, which drops every `mathvariant` except "normal", so it draws a plain E. The portable form
-is the character itself, U+1D53C: `explicit_variants` rewrites each such token that way.
+A `mathvariant` other than "normal" is dropped by MathML Core (Chromium draws `<mi
+mathvariant="double-struck">E</mi>` as a plain E). Temml writes styled letters as the characters
+themselves (U+1D53C for `\\mathbb{E}`); `explicit_variants` rewrites any token that still has one
+that way.
 
-Two spacings KaTeX leaves to TeX's rules, which MathML Core's operator dictionary does not know:
-a minus sign right after a relation (`= -\\sum`) is a sign, not a subtraction, so it takes no
-space on either side; a function name (`\\log p`) is followed by a thin space unless a bracket
-comes next, and preceded by one after a symbol, a number or a closing bracket (`p(x) \\log`).
-`tex_spacing` writes both out.
+`flat_fences`: Chromium gives a stretchy bracket (`\\left( ... \\right)`) the width of the widest
+shape it could stretch to (its largest size variant and the parts of its assembly: for STIX Two
+Math's parenthesis 0.63 em instead of 0.36 em), whatever height it is drawn at, so around content
+no taller than a line the bracket stands apart from what it encloses. TeX draws such a pair at
+its normal size; so does `flat_fences`, by making the pair not stretchy when nothing between them
+is taller than a line with scripts (no fraction, big operator with limits, table, root or inner
+stretchy bracket).
+
+`prefix_signs`: a minus or plus sign right after an opening bracket is a sign, not a subtraction:
+Temml marks it so after a relation (`= -`), not after a fixed-size bracket (`\\bigl[-\\log`), where
+the browser gave it a binary operator's space on both sides.
+
+`inline_primes`: STIX Two Math draws U+2032 PRIME already raised, as Unicode intends (a prime is
+a superscript by itself). Temml writes `\\sigma'` as a superscript prime and expects the font's
+`ss04` forms to lower it, which the font the site subsets from does not have: raised twice and
+drawn at script size, the prime floated small above the letter. Written after its base at
+the base's size, it stands where LaTeX puts it, its foot at the top of a small letter.
 
 Every element of a formula costs style and layout work each time the page is restyled, so
-`slim` drops what draws nothing: KaTeX's `<span class="katex">` around each formula (the
-arithmatex element around that is wrapper enough), the `<semantics>` wrapper with its TeX
-`<annotation>`, a `<mrow>` that holds a whole formula (`<math>` is a row itself), and each
-`<mrow>` around a single element (not around a lone operator, whose form and spacing depend on
-being alone in its row).
+`slim` drops what draws nothing: a `<semantics>` wrapper with its TeX `<annotation>`, a `<mrow>`
+that holds a whole formula (`<math>` is a row itself), and each `<mrow>` around a single element
+(not around a lone operator, whose form and spacing depend on being alone in its row).
 
 A single-letter `<mi>x</mi>` keeps its letter: every browser draws it italic by swapping in
 U+1D465 (`text-transform: math-auto`). `drawn_characters` lists those swapped-in forms too, since
@@ -34,17 +45,6 @@ ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)  # the TeX sourc
 TAG = re.compile(r"<[^>]+>")
 IDENTIFIER = re.compile(r"<mi\b([^>]*)>([^<]*)</mi>")
 VARIANT = re.compile(r'\s*mathvariant="([a-z-]+)"')
-# A + or - sign right after a relation, an arrow or an opening bracket (TeX: a binary operator
-# after these is an ordinary symbol).
-SIGN_AFTER_RELATION = re.compile(r"(<mo\b[^>]*>(?:[=≠≈≤≥≡∼→←⟹⇒∈(\[{,]|&lt;|&gt;)</mo>)<mo>([−+])</mo>")
-# U+2061 FUNCTION APPLICATION after a function name; no extra space before an opening bracket.
-FUNCTION_APPLICATION = re.compile(r'<mo>\u2061</mo>(?!(?:<mrow>)?<mo\b[^>]*>[(\[{])')
-# A function name (KaTeX: `<mi>log</mi>` then U+2061, perhaps under a subscript) right after an
-# ordinary symbol, a number, a script, a fraction, a group or a closing bracket.
-FUNCTION_AFTER_ORDINARY = re.compile(
-    r"(</mi>|</mn>|</msub>|</msup>|</msubsup>|</mfrac>|</mrow>|<mo\b[^>]*>[)\]}]</mo>)"
-    r"((?:<msub>|<msup>)?<mi>[A-Za-z]{2,}</mi>)")
-KATEX_WRAPPER = re.compile(r'<span class="katex">(<math\b.*?</math>)</span>', re.S)
 NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 ET.register_namespace("", NAMESPACE)
 STYLED_TOKEN = re.compile(r'<(mi|mn|mo|mtext)\b([^>]*?)\s+mathvariant="([a-z-]+)"([^>]*)>([^<]*)</\1>')
@@ -104,11 +104,81 @@ def explicit_variants(mathml: str) -> str:
     return STYLED_TOKEN.sub(rewrite, mathml)
 
 
-def tex_spacing(mathml: str) -> str:
-    """`mathml` with TeX's spacing for signs after relations and after function names."""
-    mathml = SIGN_AFTER_RELATION.sub(r'\1<mo lspace="0" rspace="0">\2</mo>', mathml)
-    mathml = FUNCTION_AFTER_ORDINARY.sub(r'\1<mspace width="0.1667em"></mspace>\2', mathml)
-    return FUNCTION_APPLICATION.sub('<mo rspace="0.1667em">\u2061</mo>', mathml)
+# Elements taller than a line with its scripts: a bracket around one of them stretches.
+TALL = {"mfrac", "munder", "mover", "munderover", "mtable", "msqrt", "mroot", "mstyle"}
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace (Temml writes none, KaTeX wrote MathML's)."""
+    return tag.rpartition("}")[2]
+
+
+def _is_stretchy_fence(element: ET.Element, form: str) -> bool:
+    return (_local(element.tag) == "mo" and element.get("fence") == "true" and element.get("form") == form
+            and element.get("stretchy") == "true")
+
+
+def _is_tall(element: ET.Element) -> bool:
+    return any(_local(node.tag) in TALL or (_local(node.tag) == "mo" and node.get("stretchy") == "true")
+               for node in element.iter())
+
+
+def _flatten_fences(element: ET.Element) -> None:
+    for child in element:
+        _flatten_fences(child)
+    children = list(element)
+    if (len(children) >= 2 and _is_stretchy_fence(children[0], "prefix")
+            and _is_stretchy_fence(children[-1], "postfix") and not any(map(_is_tall, children[1:-1]))):
+        for fence in (children[0], children[-1]):
+            fence.set("stretchy", "false")
+
+
+def flat_fences(mathml: str) -> str:
+    """Each `<math>` of `mathml` with its stretchy bracket pairs drawn at normal size where nothing
+    they enclose is taller than a line (see the module's docstring)."""
+
+    def rewrite(match):
+        root = ET.fromstring(match.group(0))
+        _flatten_fences(root)
+        return ET.tostring(root, encoding="unicode", short_empty_elements=False)
+
+    return MATH.sub(rewrite, mathml)
+
+
+SIGN_AFTER_OPENING = re.compile(r"(<mo\b[^>]*>[(\[{]</mo>)<mo>([−+])</mo>")
+
+
+def prefix_signs(mathml: str) -> str:
+    """`mathml` with each + or − right after an opening bracket drawn as a sign (no space around it)."""
+    return SIGN_AFTER_OPENING.sub(r'\1<mo form="prefix">\2</mo>', mathml)
+
+
+PRIMES = set("′″‴⁗")
+
+
+def _inline_primes(element: ET.Element) -> None:
+    for index, child in enumerate(list(element)):
+        _inline_primes(child)
+        if (_local(child.tag) == "msup" and len(child) == 2 and _local(child[1].tag) == "mo"
+                and (child[1].text or "") and set(child[1].text) <= PRIMES):
+            base, prime = child
+            row = ET.Element(child.tag.replace("msup", "mrow"))
+            row.append(base)
+            row.append(ET.Element(prime.tag, {"lspace": "0em", "rspace": "0em"}))
+            row[1].text = prime.text
+            row.tail = child.tail
+            element[index] = row
+
+
+def inline_primes(mathml: str) -> str:
+    """Each `<math>` of `mathml` with its primes after their base, not above it (see the module's docstring)."""
+
+    def rewrite(match):
+        root = ET.fromstring(match.group(0))
+        _inline_primes(root)
+        return ET.tostring(root, encoding="unicode", short_empty_elements=False)
+
+    return MATH.sub(rewrite, mathml)
 
 
 def _slim_element(element: ET.Element) -> ET.Element:
@@ -118,11 +188,11 @@ def _slim_element(element: ET.Element) -> ET.Element:
         if slimmed is not child:
             slimmed.tail = child.tail
             element[index] = slimmed
-    tag = element.tag.removeprefix(f"{{{NAMESPACE}}}")
+    tag = _local(element.tag)
     if tag == "semantics" and len(element) and not (element.text or "").strip():
         return element[0]  # the presentation; the rest are annotations
     if (tag == "mrow" and len(element) == 1 and not element.attrib and not (element.text or "").strip()
-            and element[0].tag != f"{{{NAMESPACE}}}mo"):
+            and _local(element[0].tag) != "mo"):
         return element[0]
     return element
 
@@ -132,13 +202,13 @@ def slim(mathml: str) -> str:
 
     def rewrite(match):
         root = _slim_element(ET.fromstring(match.group(0)))  # <math> itself is never unwrapped
-        if len(root) == 1 and root[0].tag == f"{{{NAMESPACE}}}mrow" and not root[0].attrib:
+        if len(root) == 1 and _local(root[0].tag) == "mrow" and not root[0].attrib:
             row = root[0]  # <math> lays out its children as a row already
             root.remove(row)
             root.text, root[:] = row.text, list(row)
         return ET.tostring(root, encoding="unicode", short_empty_elements=False)
 
-    return KATEX_WRAPPER.sub(r"\1", MATH.sub(rewrite, mathml))
+    return MATH.sub(rewrite, mathml)
 
 
 def drawn_characters(page_html: str) -> set[str]:

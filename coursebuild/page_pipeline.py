@@ -20,7 +20,7 @@ calls them; nothing here imports it, so a generator without hooks could run the 
    (`Page`: where it is in the site, and, for the print page, its chapters):
 
        assemble_print_page   the print page only: its chapters from the course pages
-       render_math           TeX -> MathML with KaTeX
+       render_math           TeX -> MathML with Temml
        drop_unused_assets    no link to a stylesheet or script the page does not use
        lean_code_spans       no span for a code token drawn in the plain code colour
        defer_scripts         every script file deferred
@@ -31,7 +31,8 @@ calls them; nothing here imports it, so a generator without hooks could run the 
        stamp_version         the print page only: the version of the course it holds
 
 3. AFTER_PAGES: once every page is finished, `write_math_font` writes the subset of the math
-   font that draws every formula of the site.
+   font that draws every formula of the site, and `index_formulas_as_text` rewrites the search
+   index with each formula as readable text (coursebuild/search_text.py).
 
 The same steps run standalone over a site built without them:
 
@@ -64,6 +65,7 @@ from coursebuild.pageinfo import add_page_info, versions_json
 from coursebuild.page_tools import add_page_tools
 from coursebuild.errata import add_report_links, site_url as errata_site_url, write_errata
 from coursebuild.notebooks import notebook_files
+from coursebuild.search_text import index_formulas_as_text
 from coursebuild.print_page import (PRINT_PAGE, PRINT_SOURCE, SHELL_MARKDOWN, assemble_print_page, built_path,
                                     is_chapter, print_css_files, stamp_version)
 from coursebuild.tables import wrap_tables
@@ -151,14 +153,14 @@ def finish(html: str, page: Page) -> str:
 
 
 def start_build(cache_dir: Path = CACHE) -> None:
-    """Once per build, before any page: the formula cache, and KaTeX's and the font's presence."""
+    """Once per build, before any page: the formula cache, and Temml's and the font's presence."""
     from coursebuild.math_font import check_font
 
     check_font()
     math_step.open_cache(cache_dir)
 
 
-AFTER_PAGES = [write_math_font]  # (site_dir, finished pages' HTML, cache_dir)
+AFTER_PAGES = [write_math_font, index_formulas_as_text]  # (site_dir, finished pages' HTML, cache_dir)
 
 
 def end_build(site_dir: Path, finished_pages, cache_dir: Path = CACHE) -> None:

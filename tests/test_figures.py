@@ -102,3 +102,43 @@ def test_registry_rejects_bad_declarations():
     if existing is not None:
         with pytest.raises(ValueError, match="used twice"):
             registry.figure(existing.name, alt="a", caption="b")(lambda: None)
+
+
+def _background_of(text, fig):
+    """The colour behind a text's anchor: the cell of a heat map under it, else its axes' or the figure's."""
+    import numpy as np
+    from matplotlib.image import AxesImage
+
+    axes = text.axes
+    if axes is not None:
+        x, y = text.get_position() if text.get_transform() == axes.transData else (None, None)
+        for image in (artist for artist in axes.get_children() if isinstance(artist, AxesImage)):
+            left, right, bottom, top = image.get_extent()
+            if x is not None and min(left, right) <= x <= max(left, right) and min(bottom, top) <= y <= max(bottom, top):
+                data = np.asarray(image.get_array())
+                column = int((x - min(left, right)) / abs(right - left) * data.shape[1])
+                row = int((y - min(bottom, top)) / abs(top - bottom) * data.shape[0])  # imshow: row n at y = n
+                return image.cmap(image.norm(data[row, column]))
+        return axes.get_facecolor()
+    return fig.get_facecolor()
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_text_of_a_figure_contrasts_at_least_4_5_to_1(name):
+    # The figures are drawn on white in both palettes (the slate one frames them): each label, tick,
+    # legend entry and annotation must read against what is behind it (WCAG 2.1 AA, 4.5:1).
+    from matplotlib.text import Text
+
+    from xentdoc.figures.style import context, contrast_ratio
+
+    with context():
+        fig = FIGURES[name].func()
+        fig.canvas.draw()  # lays the texts out (tick labels exist once drawn)
+        low = []
+        for text in fig.findobj(Text):
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            ratio = contrast_ratio(text.get_color(), _background_of(text, fig))
+            if ratio < 4.5:
+                low.append(f"{text.get_text()!r} at {ratio:.2f}:1")
+    assert not low, f"{name}: {low}"

@@ -1,4 +1,4 @@
-"""coursebuild/mathml_core.py: the characters browsers draw for styled letters, and TeX's spacing.
+"""coursebuild/mathml_core.py: the characters browsers draw for styled letters; brackets and primes.
 
 The reference for styled letters is the layout of Unicode's Mathematical Alphanumeric Symbols
 block (U+1D400...): each style is a run of 26 capitals then 26 small letters at a fixed start,
@@ -62,19 +62,56 @@ def test_explicit_variants_spell_the_style_out_and_leave_normal_alone():
         '<mi>𝔼</mi><mi mathvariant="normal">softmax</mi><mn>𝟏</mn><mi>𝐱</mi>')
 
 
-def test_a_sign_after_a_relation_takes_no_space():
-    assert mathml_core.tex_spacing("<mo>=</mo><mo>−</mo><mi>x</mi><mo>−</mo><mi>y</mi>") == (
-        '<mo>=</mo><mo lspace="0" rspace="0">−</mo><mi>x</mi><mo>−</mo><mi>y</mi>')
+def test_a_bracket_pair_around_flat_content_is_drawn_at_its_normal_size():
+    # Temml's \left( 1 + e^{-z} \right): nothing taller than a line inside, so not stretchy.
+    pair = ('<math><mrow><mo fence="true" form="prefix" stretchy="true">(</mo><mn>1</mn>'
+            '<msup><mi>e</mi><mi>z</mi></msup><mo fence="true" form="postfix" stretchy="true">)</mo></mrow></math>')
+    assert mathml_core.flat_fences(pair) == pair.replace('stretchy="true"', 'stretchy="false"')
+    # Around a fraction, or a table (cases), the brackets stretch.
+    around_fraction = pair.replace("<mn>1</mn>", "<mfrac><mi>z</mi><mi>T</mi></mfrac>")
+    assert mathml_core.flat_fences(around_fraction) == around_fraction
+    cases = ('<math><mrow><mo fence="true" form="prefix" stretchy="true">{</mo><mtable><mtr><mtd><mn>1</mn></mtd>'
+             '</mtr></mtable><mo fence="true" form="postfix" stretchy="true"></mo></mrow></math>')
+    assert mathml_core.flat_fences(cases) == cases
 
 
-def test_a_function_name_is_spaced_like_tex():
-    log_p = "<mi>p</mi><mi>log</mi><mo>\u2061</mo><mi>p</mi>"
-    assert mathml_core.tex_spacing(log_p) == (
-        '<mi>p</mi><mspace width="0.1667em"></mspace><mi>log</mi>'
-        '<mo rspace="0.1667em">\u2061</mo><mi>p</mi>')
-    # Before a bracket, or after an operator, TeX adds nothing.
-    log_of = '<mo>=</mo><mi>log</mi><mo>\u2061</mo><mo stretchy="false">(</mo>'
-    assert mathml_core.tex_spacing(log_of) == log_of
+def test_a_sign_after_an_opening_bracket_is_a_prefix():
+    mathml = '<mo minsize="1.2em" maxsize="1.2em">[</mo><mo>−</mo><mi>x</mi><mo>−</mo><mi>y</mi>'
+    assert mathml_core.prefix_signs(mathml) == (
+        '<mo minsize="1.2em" maxsize="1.2em">[</mo><mo form="prefix">−</mo><mi>x</mi><mo>−</mo><mi>y</mi>')
+
+
+def test_a_prime_follows_its_base_instead_of_being_raised_again():
+    sigma_prime = ('<math><msup><mi>σ</mi><mo lspace="0em" rspace="0em" class="tml-prime">′</mo></msup>'
+                   '<mo>=</mo><msub><mi>z</mi><msup><mi>c</mi><mo scriptlevel="2">′</mo></msup></msub></math>')
+    assert mathml_core.inline_primes(sigma_prime) == (
+        '<math><mrow><mi>σ</mi><mo lspace="0em" rspace="0em">′</mo></mrow><mo>=</mo>'
+        '<msub><mi>z</mi><mrow><mi>c</mi><mo lspace="0em" rspace="0em">′</mo></mrow></msub></math>')
+    # A real superscript stays one.
+    squared = "<math><msup><mi>σ</mi><mn>2</mn></msup></math>"
+    assert mathml_core.inline_primes(squared) == squared
+
+
+def test_a_fixed_size_bracket_gives_back_the_width_chromium_adds():
+    # Chromium sizes a stretchy bracket's box to the font's widest shape for it and centres the
+    # shape it draws: the surplus on each side is half the difference, from the font's MATH table.
+    from fontTools.ttLib import TTFont
+
+    from coursebuild import math as math_step
+    from coursebuild.math_font import SOURCE_FONT
+
+    font = TTFont(str(SOURCE_FONT))
+    table, advance = font["MATH"].table.MathVariants, font["hmtx"]
+    construction = table.VertGlyphConstruction[table.VertGlyphCoverage.glyphs.index("parenleft")]
+    shapes = [record.VariantGlyph for record in construction.MathGlyphVariantRecord]
+    shapes += [part.glyph for part in construction.GlyphAssembly.PartRecords]
+    widest = max(advance[glyph][0] for glyph in shapes) / 1000
+    drawn = next(advance[record.VariantGlyph][0] for record in construction.MathGlyphVariantRecord
+                 if record.AdvanceMeasurement >= 1800) / 1000  # \Bigl: 1.8 em
+    big = '<mo fence="true" symmetric="true" minsize="1.8em" maxsize="1.8em">(</mo>'
+    assert math_step.fixed_size_widths(big) == big.replace(
+        'maxsize="1.8em">', f'maxsize="1.8em" style="margin-inline:-{round((widest - drawn) / 2, 3)}em">')
+    assert widest > drawn
 
 
 def test_drawn_characters_include_the_italic_forms_and_skip_the_tex_source():
@@ -85,13 +122,13 @@ def test_drawn_characters_include_the_italic_forms_and_skip_the_tex_source():
 
 
 def test_slim_drops_what_draws_nothing_and_keeps_a_lone_operator_in_its_row():
-    mathml = ('<span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+    mathml = ('<math display="block">'
               '<semantics><mrow><msub><mi>x</mi><mrow><mi>i</mi></mrow></msub><mo>=</mo>'
               '<mrow><mo>−</mo></mrow><mspace width="1em"></mspace><mtext>a &lt; b</mtext></mrow>'
               '<annotation encoding="application/x-tex">x_{i} = {-}\\quad\\text{a &lt; b}</annotation>'
-              '</semantics></math></span>')
+              '</semantics></math>')
     assert mathml_core.slim(mathml) == (
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+        '<math display="block">'
         '<msub><mi>x</mi><mi>i</mi></msub><mo>=</mo><mrow><mo>−</mo></mrow>'
         '<mspace width="1em"></mspace><mtext>a &lt; b</mtext></math>')
 

@@ -166,7 +166,7 @@ def test_print_page_has_every_figure_and_rendered_math(built_site):
     for src in re.findall(r'<figure class="xd-figure"[^>]*>\s*<img src="([^"]+)"', printed):
         assert (built_site / "print_page" / src).resolve().is_file(), src
     math = re.findall(r'<(span|div) class="arithmatex">(.*?)</\1>', printed, flags=re.S)
-    assert math and all('<math xmlns=' in body for _, body in math), "math left unrendered on the print page"
+    assert math and all(body.startswith('<math') for _, body in math), "math left unrendered on the print page"
     assert "\\(" not in re.sub(r"<annotation.*?</annotation>", "", printed, flags=re.S)
 
 

@@ -119,7 +119,7 @@ def test_every_local_asset_exists(built_site):
 
 
 def without_code_and_tex_sources(text):
-    """Page HTML minus code blocks and KaTeX's TeX annotations, where backslashes are legitimate."""
+    """Page HTML minus code blocks and TeX annotations (if any), where backslashes are legitimate."""
     for element in ("pre", "code", "annotation"):
         text = re.sub(rf"<{element}\b.*?</{element}>", "", text, flags=re.S)
     return text
@@ -127,17 +127,17 @@ def without_code_and_tex_sources(text):
 
 def test_math_is_rendered_at_build_time(built_site):
     pages = {html.relative_to(built_site): html.read_text(encoding="utf-8") for html in html_pages(built_site)}
-    assert any('<span class="arithmatex"><math xmlns="http://www.w3.org/1998/Math/MathML">' in text
+    assert any('<span class="arithmatex"><math>' in text
                for text in pages.values())
     api = [text for page, text in pages.items() if page.parts[0] == "api" and len(page.parts) == 3]
     assert api, "no API module page (api/<module>/index.html)"
-    assert any('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in text for text in api), \
+    assert any('<math display="block"' in text for text in api), \
         "the docstrings' $$...$$ formulas must render on the API pages"
     leftover = [str(page) for page, text in pages.items()
                 if re.search(r"\\[(\[]", without_code_and_tex_sources(text))]
     assert not leftover, f"unrendered \\( or \\[ on {leftover}"
-    # MathML only: no second, HTML copy of each formula (coursebuild/math.py) and no KaTeX stylesheet.
-    assert not any("katex-html" in text for text in pages.values())
+    # MathML only (Temml, coursebuild/math.py): no HTML copy of each formula, no KaTeX stylesheet.
+    assert not any("katex" in text for text in pages.values())
     assert not (built_site / "assets/katex").exists()
 
 
@@ -158,6 +158,51 @@ def test_math_font_holds_every_character_the_formulas_draw(built_site):
     assert not missing, f"characters the math font lacks: {missing}"
     # Letters are drawn italic (math-auto), so the italic forms must be there, not only the ASCII.
     assert {"\U0001D465", "\U0001D45D"} <= covered  # 𝑥 and 𝑝
+
+
+def test_math_font_keeps_every_size_and_assembly_of_each_stretchy_character(built_site):
+    """Brackets, braces, bars and the underbrace stretch with the font's size variants and assembly:
+    the subset keeps every one of them for each such character the formulas draw."""
+    from fontTools.ttLib import TTFont
+
+    from coursebuild.math_font import SOURCE_FONT
+
+    def constructions(font):
+        table, cmap = font["MATH"].table.MathVariants, font.getBestCmap()
+        found = {}
+        for kind in ("Vert", "Horiz"):
+            coverage = getattr(table, f"{kind}GlyphCoverage")
+            for glyph, construction in zip(coverage.glyphs, getattr(table, f"{kind}GlyphConstruction")):
+                assembly = construction.GlyphAssembly
+                found[kind, glyph] = (len(construction.MathGlyphVariantRecord),
+                                      len(assembly.PartRecords) if assembly else 0)
+        return found, cmap
+
+    source, source_cmap = constructions(TTFont(str(SOURCE_FONT)))
+    subset, subset_cmap = constructions(TTFont(built_site / "assets/fonts/stix-two-math.woff2"))
+    drawn = set().union(*(drawn_characters(html.read_text(encoding="utf-8")) for html in html_pages(built_site)))
+    checked = 0
+    for character in sorted(drawn):
+        for kind in ("Vert", "Horiz"):
+            key = (kind, source_cmap.get(ord(character)))
+            if key in source:
+                checked += 1
+                assert subset.get((kind, subset_cmap.get(ord(character)))) == source[key], (character, kind)
+    assert checked >= 8 and "⏟" in drawn  # (, ), [, ], {, |, ‖, the underbrace...
+
+
+def test_search_index_holds_formulas_as_readable_text(built_site):
+    """coursebuild/search_text.py: no TeX in any entry's title or text, code blocks aside."""
+    import json
+
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    tex = re.compile(r"\\[()\[\]]|\\(?:frac|sum|log|mathrm|operatorname|sigma|Vert|begin)\b")
+    with_tex = [entry["location"] for entry in index["docs"]
+                if tex.search(entry["title"]) or tex.search(without_code_and_tex_sources(entry["text"]))]
+    assert not with_tex, f"entries with TeX: {with_tex}"
+    texts = " ".join(entry["text"] for entry in index["docs"])
+    for readable in ("D_KL(y ‖ p)", "σ(z)", "−log_2 p"):
+        assert readable in texts, readable
 
 
 def test_each_figure_line_became_an_image(built_site):
@@ -186,7 +231,7 @@ def fake_page(src_uri, url):
 
 
 def test_bad_tex_fails_the_build_naming_page_and_formula():
-    with pytest.raises(BuildError, match=r"softmax\.md:\n +\\frac\{1\}\{\n.*KaTeX parse error"):
+    with pytest.raises(BuildError, match=r"softmax\.md:\n +\\frac\{1\}\{\n.*Unexpected end of input"):
         math.render_math(r'<p><span class="arithmatex">\(\frac{1}{\)</span></p>', fake_page("softmax.md", "softmax/"))
 
 

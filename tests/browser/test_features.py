@@ -87,6 +87,27 @@ def test_search_finds_the_page_that_teaches_it(tab, built_site, pages, query, pa
     assert marks and marks <= set(query.lower().split()) | {query.lower()}, f"highlighted on /{page}: {marks}"
 
 
+# TeX that a search preview must not show: a command, or the \( \) \[ \] delimiters.
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\[()\[\]]")
+
+
+def test_search_previews_show_formulas_as_readable_text(tab):
+    # coursebuild/search_text.py: the index holds each formula as Unicode text, titles included.
+    tab.goto("")
+    tab.page.click("input.md-search__input")
+    tab.page.keyboard.type("KL divergence")
+    results = tab.page.locator(".md-search-result__item")
+    results.first.wait_for()
+    tab.page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/\\d/)")
+    # Every result's title and preview, the ones Material folds under "more" included.
+    previews = tab.page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item')]
+        .map(item => item.textContent)""")
+    assert previews, "no search result for 'KL divergence'"
+    raw = [TEX_COMMAND.findall(text) for text in previews]
+    assert not any(raw), f"search previews with TeX: {[r for r in raw if r][:5]}"
+    assert any("D_KL(" in text for text in previews), f"no readable KL formula in the previews: {previews[:3]}"
+
+
 def snippet_output(code_text):
     """The printed output a snippet shows: its `#> ` lines, in order."""
     return [match["text"] or "" for match in map(OUTPUT.match, code_text.splitlines()) if match]

@@ -1,6 +1,7 @@
 """Every page of the built site, opened in Chromium in the light and the dark palette.
 
-Each page is visited once per palette (the sweep below); the tests then check what the visits saw:
+Each page is visited once per palette and viewport, a laptop's 1280x720 and a phone's 390x844 (the
+sweep below); the tests then check what the visits saw:
 no console or page error, no request to another host, every image loaded with a real alt text,
 every formula rendered as MathML in the site's math font, and no axe-core violation of WCAG 2.1
 A and AA.
@@ -16,6 +17,9 @@ import pytest
 from conftest import DOCS
 
 PALETTES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
+# axe-core runs at both; the other checks read the laptop's visits.
+VIEWPORTS = {"laptop": {"width": 1280, "height": 720},
+             "phone": {"width": 390, "height": 844, "is_mobile": True, "device_scale_factor": 3}}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # TeX that escaped rendering: display or bracket delimiters, inline $...$, common commands.
 PRINT_PAGE = "print_page/"
@@ -68,49 +72,49 @@ class Visit:
 
 
 def axe_context(path):
-    """What axe checks on a page: all of it, except on the print page.
-
-    On the print page, the sections copied from the course pages are checked on those pages
-    already (same HTML, same stylesheets); its own parts are checked here.
-    """
-    exclude = []
-    if path == PRINT_PAGE:
-        exclude.append(["section.print-page[id]"])
-    return {"include": [["html"]], "exclude": exclude}
+    """What axe checks on a page: all of it (the print page's chapters included: laid out as one
+    long page, their wide formulas and tables are reached differently from the course pages')."""
+    return {"include": [["html"]], "exclude": []}
 
 
 @pytest.fixture(scope="module")
 def visits(open_tab, pages):
-    """{palette: [Visit of each page]}: every page loaded once per palette, with axe run on it.
+    """{(palette, viewport): [Visit of each page]}: every page loaded once per palette and
+    viewport, with axe run on it.
 
-    The two palettes live in two browser contexts (two renderer processes): axe runs in both at
-    once, which halves the wall time on a two-core machine.
+    Each palette and viewport lives in its own browser context (its own renderer process): axe
+    runs in all of them at once, which shortens the wall time on a two-core machine.
     """
     from axe_playwright_python.base import AXE_SCRIPT
 
-    tabs = {palette: open_tab(color_scheme=palette) for palette in PALETTES}
-    result = {palette: [] for palette in PALETTES}
+    tabs = {}
+    for palette in PALETTES:
+        for viewport, options in VIEWPORTS.items():
+            size = {key: options[key] for key in ("width", "height")}
+            extra = {key: value for key, value in options.items() if key not in ("width", "height")}
+            tabs[palette, viewport] = open_tab(color_scheme=palette, viewport=size, **extra)
+    result = {key: [] for key in tabs}
     options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
     for path in pages:
         infos = {}
-        for palette, tab in tabs.items():
+        for key, tab in tabs.items():
             tab.goto(path)
-            infos[palette] = tab.page.evaluate(INSPECT)
+            infos[key] = tab.page.evaluate(INSPECT)
             # Collapsed solutions and figure code are part of the page too: check them open.
             tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             tab.page.evaluate(AXE_SCRIPT)
             tab.page.evaluate("([context, options]) => { window.__axe = axe.run(context, options); }",
                               [axe_context(path), options])
-        for palette, tab in tabs.items():
+        for key, tab in tabs.items():
             violations = tab.page.evaluate("window.__axe.then(results => results.violations)")
-            result[palette].append(Visit(path, infos[palette]["scheme"], tab.take_errors(),
-                                         list(tab.external), infos[palette], violations))
+            result[key].append(Visit(path, infos[key]["scheme"], tab.take_errors(),
+                                     list(tab.external), infos[key], violations))
             tab.external.clear()
     return result
 
 
 def every_visit(visits):
-    return [visit for palette in PALETTES for visit in visits[palette]]
+    return [visit for key in visits for visit in visits[key]]
 
 
 def where(visit):
@@ -130,7 +134,7 @@ def test_every_course_page_is_found(pages):
 
 def test_palette_follows_the_system_preference(visits):
     wrong = [f"{where(visit)} opened with prefers-color-scheme: {palette}"
-             for palette, scheme in PALETTES.items() for visit in visits[palette] if visit.scheme != scheme]
+             for (palette, _), found in visits.items() for visit in found if visit.scheme != PALETTES[palette]]
     assert not wrong, "\n".join(wrong)
 
 
@@ -146,7 +150,7 @@ def test_no_request_leaves_127_0_0_1(visits):
 
 def test_every_image_loads_and_has_a_meaningful_alt_text(visits):
     problems, images = [], 0
-    for visit in visits["light"]:
+    for visit in visits["light", "laptop"]:
         for image in visit.info["images"]:
             images += 1
             alt = (image["alt"] or "").strip()
@@ -161,7 +165,7 @@ def test_every_image_loads_and_has_a_meaningful_alt_text(visits):
 
 def test_formulas_are_rendered(visits):
     problems = []
-    for visit in visits["light"]:
+    for visit in visits["light", "laptop"]:
         info = visit.info
         for tex in info["unrendered"]:
             problems.append(f"/{visit.path}: formula not rendered: {tex!r}")
@@ -179,8 +183,8 @@ def test_formulas_are_rendered(visits):
                 problems.append(f"/{visit.path}: {info['smallBigOperators']} of {info['bigOperators']} display "
                                 "sums are no taller than text (no MATH table in the font?)")
     assert not problems, "\n".join(problems)
-    assert sum(visit.info["formulas"] for visit in visits["light"]) > 0, "no formula on any page"
-    assert sum(visit.info["bigOperators"] for visit in visits["light"]) > 0, "no display sum on any page"
+    assert sum(visit.info["formulas"] for visit in visits["light", "laptop"]) > 0, "no formula on any page"
+    assert sum(visit.info["bigOperators"] for visit in visits["light", "laptop"]) > 0, "no display sum on any page"
 
 
 def test_every_math_glyph_comes_from_the_math_font(open_tab):
@@ -206,8 +210,9 @@ def test_every_math_glyph_comes_from_the_math_font(open_tab):
     for node in tokens["nodeIds"]:
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         if not fonts:  # nothing drawn: right only for an invisible operator (function application, ...)
+            # or an empty one (Temml's `\right.`, the missing half of a `cases` brace).
             text = re.sub(r"<[^>]+>", "", cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"])
-            assert text and set(text) <= INVISIBLE_OPERATORS, f"formula token not drawn: {text!r}"
+            assert set(text) <= INVISIBLE_OPERATORS, f"formula token not drawn: {text!r}"
         for font in fonts:
             if not (font["isCustomFont"] and font["familyName"] == "STIX Two Math"):
                 text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
@@ -215,10 +220,11 @@ def test_every_math_glyph_comes_from_the_math_font(open_tab):
     assert not elsewhere, f"formula tokens drawn in another font: {elsewhere}"
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("palette", PALETTES)
-def test_axe_finds_no_wcag_21_aa_violation(visits, palette):
+def test_axe_finds_no_wcag_21_aa_violation(visits, palette, viewport):
     lines = []
-    for visit in visits[palette]:
+    for visit in visits[palette, viewport]:
         for violation in visit.violations:
             targets = ["  " + " ".join(node["target"][-1:]) + ": " + node.get("failureSummary", "").replace("\n", " ")[:240]
                        for node in violation["nodes"][:6]]

@@ -5,7 +5,7 @@ from matplotlib.patches import Rectangle
 
 import xentdoc
 from xentdoc.figures.registry import figure
-from xentdoc.figures.style import PALETTE, new_figure
+from xentdoc.figures.style import PALETTE, new_figure, text_color_on
 
 # The worked batch of the page: three examples, four classes, one target class each.
 LOGITS = np.array([[2.0, 0.5, -1.0, 0.0], [0.1, 0.2, 3.0, -0.5], [1.5, 1.4, 0.3, 2.5]])
@@ -35,9 +35,10 @@ def nll_picking():
     for row in range(n_examples):
         for col in range(n_classes):
             value = log_probs[row, col]
-            # cividis is dark at the bottom of the range: light text there, dark text above.
+            # Black or white, whichever reads better on the cell's colour (cividis goes from dark
+            # blue to yellow through a grey where a fixed threshold left white text below 4.5:1).
             ax.text(col, row, f"{value:.3f}", ha="center", va="center",
-                    color="white" if value < -2.2 else "black")
+                    color=text_color_on(image.cmap(image.norm(value))))
         ax.add_patch(Rectangle((TARGETS[row] - 0.5, row - 0.5), 1, 1, fill=False,
                                edgecolor=PALETTE["vermillion"], linewidth=3))
         ax.text(n_classes - 0.2, row, f"loss {losses[row]:.3f}", ha="left", va="center")

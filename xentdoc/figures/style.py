@@ -46,6 +46,40 @@ RC = {
 }
 
 
+def relative_luminance(color) -> float:
+    """WCAG 2.1's relative luminance of a matplotlib colour (0 for black, 1 for white).
+
+    >>> relative_luminance("black"), relative_luminance("white")
+    (0.0, 1.0)
+    """
+    from matplotlib.colors import to_rgb
+
+    def linear(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground, background) -> float:
+    """WCAG 2.1's contrast ratio of two colours, from 1 to 21 (text needs 4.5).
+
+    >>> round(contrast_ratio("black", "white"), 1), round(contrast_ratio(PALETTE["orange"], "white"), 2)
+    (21.0, 2.25)
+    """
+    light, dark = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_color_on(background) -> str:
+    """"black" or "white", whichever contrasts more with ``background`` (a cell of a heat map).
+
+    >>> text_color_on("white"), text_color_on("#00204d")
+    ('black', 'white')
+    """
+    return max(("black", "white"), key=lambda color: contrast_ratio(color, background))
+
+
 def context():
     """Context manager applying the course's rcParams (see ``RC``)."""
     return matplotlib.rc_context(RC)

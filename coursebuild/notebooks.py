@@ -26,12 +26,12 @@ from nbformat import v4
 
 import xentdoc
 from coursebuild import ROOT, BuildError
+from coursebuild.page_tools import FENCE as _FENCE
 
 DOCS = ROOT / "docs"
 FOLDER = "notebooks"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+-]*)")
 _OUTPUT = re.compile(r"^[ \t]*#>(?: (?P<text>.*))?$")
 _BOX = re.compile(r'^(?P<indent>[ \t]*)(?P<kind>!!!|\?\?\?\+?|===)[ \t]*(?P<type>[\w-]*)[ \t]*(?:"(?P<title>[^"]*)")?[ \t]*$')
 _FIGURE = re.compile(r'^[ \t]*\{\{\s*figure\(\s*"(?P<name>[^"]*)"\s*\)\s*\}\}[ \t]*$')

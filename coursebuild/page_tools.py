@@ -13,7 +13,8 @@ INSTALL_ANCHOR = "install"  # the id of the home page's install line (docs/index
 HOME = "index.md"
 TOOLS_CLASS = "xd-page-tools"
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+-]*)")
+# The opening line of a fenced block (any indentation); coursebuild.notebooks reads pages with it too.
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+-]*)")
 _IMPORT = re.compile(r"^[ \t]*(?:import xentdoc\b|from xentdoc\b)")
 _TITLE = re.compile(r"^# .+$", re.M)
 
@@ -22,10 +23,10 @@ def python_lines(markdown: str):
     """The lines of the page's ```python blocks (any indentation), in order."""
     fence = None
     for line in markdown.splitlines():
-        opening = _FENCE.match(line)
+        opening = FENCE.match(line)
         if fence is None:
             if opening:
-                fence = (opening.group(1), opening.group("lang").lower())
+                fence = (opening.group("fence"), opening.group("lang").lower())
             continue
         if re.match(rf"^[ \t]*{re.escape(fence[0][0])}{{{len(fence[0])},}}[ \t]*$", line):
             fence = None

@@ -295,3 +295,61 @@ def test_temperature_must_be_positive(name, temperature):
 def test_loss_of_a_scalar_input():
     with pytest.raises(ValueError, match="input"):
         xentdoc.cross_entropy(np.float64(1.0), np.array(0))
+
+
+# --- masked arrays: their mask would be dropped silently, so every array parameter refuses them
+_Z = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+_P = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+_MASKED_CALLS = [
+    # (function name, positional arguments, keyword arguments); one argument is masked in turn
+    ("sigmoid", (_Z,), {}), ("log_sigmoid", (_Z,), {}), ("softplus", (_Z,), {}),
+    ("logit", (_P,), {}), ("softmax", (_Z,), {}), ("log_softmax", (_Z,), {}),
+    ("logsumexp", (_Z,), {}),
+    ("nll_loss", (np.log(_P), np.array([0, 2])), {"weight": np.ones(3)}),
+    ("cross_entropy", (_Z, np.array([0, 2])), {"weight": np.ones(3)}),
+    ("cross_entropy", (_Z, _P), {}),
+    ("cross_entropy_grad", (_Z, np.array([0, 2])), {}),
+    ("binary_cross_entropy", (_P, np.ones_like(_P)), {"weight": np.ones_like(_P)}),
+    ("binary_cross_entropy_with_logits", (_Z, np.ones_like(_Z)),
+     {"weight": np.ones_like(_Z), "pos_weight": np.ones(3)}),
+    ("information", (_P,), {}), ("entropy", (_P[0],), {}),
+    ("distribution_cross_entropy", (_P[0], _P[1]), {}), ("kl_divergence", (_P[0], _P[1]), {}),
+    ("perplexity", (_P[0],), {}),
+    ("expected_calibration_error", (_P, np.array([2, 0])), {}),
+    ("reliability_diagram", (_P, np.array([2, 0])), {}),
+    ("fit_temperature", (_Z, np.array([2, 0])), {}),
+]
+
+
+def _masked_cases():
+    for name, args, kwargs in _MASKED_CALLS:
+        for position in range(len(args)):
+            yield pytest.param(name, args, kwargs, position, id=f"{name}-arg{position}")
+        for key in kwargs:
+            yield pytest.param(name, args, kwargs, key, id=f"{name}-{key}")
+
+
+@pytest.mark.parametrize("name, args, kwargs, masked", list(_masked_cases()))
+def test_masked_arrays_are_refused(name, args, kwargs, masked):
+    import inspect
+
+    function = getattr(xentdoc, name)
+    function(*args, **kwargs)  # the unmasked call is valid
+    args, kwargs = list(args), dict(kwargs)
+    if isinstance(masked, int):
+        value = args[masked]
+        parameter = list(inspect.signature(function).parameters)[masked]
+        args[masked] = np.ma.array(value, mask=np.zeros(np.shape(value), bool))
+    else:
+        value, parameter = kwargs[masked], masked
+        kwargs[masked] = np.ma.array(value, mask=np.zeros(np.shape(value), bool))
+    with pytest.raises(TypeError, match=f"`{parameter}` is a masked array"):
+        function(*args, **kwargs)
+
+
+def test_masked_training_labels_are_refused():
+    from xentdoc import training
+
+    features, labels = training.make_blobs(points_per_class=5)
+    with pytest.raises(TypeError, match="`labels` is a masked array"):
+        training.train(features, np.ma.array(labels), steps=1)

@@ -445,6 +445,23 @@ def test_zero_weight_sum_mean_gradient_follows_torch(logits, target, weight, lab
                                np.nan_to_num(expected, posinf=1, neginf=-1), rtol=1e-12)
 
 
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2, 1.0])
+@pytest.mark.parametrize("logits, target, weight", _ZERO_SUM_CASES + [
+    ([[1.0, 0.0], [0.0, 2.0]], [0, -100], [0.0, 1.0])])
+def test_zero_weight_sum_mean_loss_follows_torch(logits, target, weight, label_smoothing):
+    # torch divides its NLL term and its smoothing term by the sum of weights apart: with every
+    # kept weight 0 the NLL term is 0 / 0 = NaN, so the smoothed loss is NaN, not +inf.
+    from conftest import require
+
+    torch = require("torch")
+    x, t, w = np.array(logits), np.array(target), np.array(weight)
+    expected = float(torch.nn.functional.cross_entropy(
+        torch.tensor(x), torch.tensor(t), weight=torch.tensor(w), label_smoothing=label_smoothing))
+    got = float(xentdoc.cross_entropy(x, t, weight=w, label_smoothing=label_smoothing))
+    assert not np.isfinite(expected)  # the case is degenerate for torch too
+    assert got == expected or (np.isnan(got) and np.isnan(expected)), (got, expected)
+
+
 # --------------------------------------------------------------------------------------------
 # K4 again: a zero weight or pos_weight on a NaN input or target (breaker report A6). 0 * inf is
 # 0 (a term that does not count), but NaN in gives NaN out, as torch
@@ -623,3 +640,28 @@ def test_zero_dim_inputs_match_scipy_and_torch():
 def test_zero_dim_axis_out_of_range():
     with pytest.raises(ValueError, match="axis"):
         xentdoc.softmax(np.float64(1.0), axis=1)
+
+
+# K4 again (fuzzing float64 extremes with huge weights under "mean"): the gradient is beyond
+# the float64 range, rows were redone in long double, and the product or the cast back raised
+# an overflow RuntimeWarning. The right answer is +-inf where the exact value overflows (the
+# first case); the second stays in range, but largest weight * 1 / (sum of weights) overflowed.
+_OVERFLOWING_GRADIENT_CASES = [
+    ([[-8.5e307, 1.0, 5e-311, -1.0], [5e307, -1e308, np.finfo(np.float64).max, -1.70017e308]],
+     [2, 2], [1.0, 1e308, 1e-300, 1e-300], 0.1),
+    ([[0.0, 1.0001e308, 2.5e307, np.finfo(np.float64).max], [0.0, -1.0001, 0.999, 1.7e308]],
+     [3, 2], [1e308, 1e300, 1e-300, 1e-300], 0.0),
+]
+
+
+@needs_long_double
+@pytest.mark.parametrize("x, target, weight, label_smoothing", _OVERFLOWING_GRADIENT_CASES)
+def test_k4_gradient_beyond_the_range_without_warning(x, target, weight, label_smoothing):
+    x, target, weight = np.array(x), np.array(target), np.array(weight)
+    got = xentdoc.cross_entropy_grad(x, target, weight=weight, label_smoothing=label_smoothing)
+    expected = ref.cross_entropy_grad(x, target, weight=weight, label_smoothing=label_smoothing)
+    rounded = expected.rounded(np.float64)
+    finite = np.isfinite(rounded)
+    assert np.array_equal(got[~finite], rounded[~finite])  # +-inf, with the right signs
+    close(got[finite], ref.Ref(expected.value[finite], expected.cond[finite]), np.float64,
+          REDUCTION_EXTRA)

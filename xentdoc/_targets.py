@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_distribution
+from xentdoc._validation import as_float_array, check_distribution, refuse_masked
 
 
 class ClassTargets(NamedTuple):
@@ -55,6 +55,7 @@ def read_weight(weight, input: np.ndarray, class_axis: int):
 
 def is_probability_target(target) -> bool:
     """Float targets are class probabilities; integer targets are class indices (as in torch)."""
+    refuse_masked(target, "target")
     return np.asarray(target).dtype.kind == "f"
 
 
@@ -84,6 +85,7 @@ def read_class_target(target, input: np.ndarray, class_axis: int, weight, ignore
     weight's dtype so that no weight is narrowed before it is used.
     """
     dtype = input.dtype if dtype is None else np.dtype(dtype)
+    refuse_masked(target, "target")
     target = np.asarray(target)
     if target.dtype.kind not in "iu":
         raise TypeError(

@@ -13,8 +13,26 @@ import numpy as np
 REDUCTIONS = ("none", "mean", "sum")
 
 
+def refuse_masked(value, name: str) -> None:
+    """Raise for a NumPy masked array: its mask would be dropped, and the masked values used.
+
+    NumPy's ufuncs keep a mask elementwise, but what a mask means inside a loss (skip the entry?
+    the sample? count it in a mean?) is not defined, so xentdoc asks the caller to decide.
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"`{name}` is a masked array, whose mask xentdoc does not read: pass "
+            f"`{name}.filled(value)` or `{name}.compressed()`, or use `ignore_index` or zero "
+            f"weights to leave samples out of a loss."
+        )
+
+
 def as_float_array(value, name: str) -> np.ndarray:
-    """Return `value` as a floating array: float16/32/64 kept, bools and integers made float64."""
+    """Return `value` as a floating array: float16/32/64 kept, bools and integers made float64.
+
+    Raises TypeError for masked arrays (`refuse_masked`) and for anything not real numbers.
+    """
+    refuse_masked(value, name)
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, for instance

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_distribution
+from xentdoc._validation import as_float_array, check_distribution, refuse_masked
 from xentdoc.losses import cross_entropy
 
 __all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
@@ -65,6 +65,7 @@ def _read_scores(value, name: str) -> np.ndarray:
 
 
 def _read_labels(labels, num_examples: int, num_classes: int) -> np.ndarray:
+    refuse_masked(labels, "labels")
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"`labels` must be integer class indices, got dtype {labels.dtype}.")

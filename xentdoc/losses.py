@@ -762,7 +762,32 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return result
 
 
+def _smoothed_mean_over_zero_weight(args):
+    """torch's 'mean' with label smoothing when the kept class targets' weights sum to 0.
+
+    torch reduces the two terms apart, each over the same sum of weights (here 0):
+    (1 - eps) * sum_n w_t (-log p_t) / 0 + (eps / C) * sum_n sum_c w_c (-log p_c) / 0. The first
+    is 0 / 0 = NaN when every kept weight is 0 (and 0 * NaN stays NaN at eps = 1), so the loss
+    is NaN, not the +inf that the summed per-sample losses over 0 would give.
+    """
+    target, eps = args.target, args.label_smoothing
+    with np.errstate(all="ignore"):
+        nll = np.where(target.kept, target.target_weight
+                       * _neg_log_prob_of_target(args.rows, target.safe_index), 0).sum()
+        neg_log_probs = _neg_log_probs(args.rows)
+        weighted = neg_log_probs if args.weight is None else _times(args.weight, neg_log_probs)
+        smooth = np.where(target.kept, weighted.sum(axis=1, keepdims=True), 0).sum()
+        denominator = np.float64(0.0)
+        value = (1 - eps) * (nll / denominator) + (eps / args.rows.shape[1]) * (smooth / denominator)
+    return np.dtype(args.out_dtype).type(value)
+
+
 def _cross_entropy_reduced(args, reduction, exponent=0):
+    if reduction == "mean" and args.label_smoothing > 0 and isinstance(args.target, ClassTargets):
+        with np.errstate(over="ignore"):  # a sum that overflows is not 0 either
+            zero_weight = np.sum(args.target.target_weight, dtype=np.float64) == 0
+        if zero_weight and args.rows.size:
+            return _smoothed_mean_over_zero_weight(args)
     if args.rows.size == 0:
         losses = np.zeros(args.rows.shape[:1] + (1,), dtype=args.rows.dtype)
     elif isinstance(args.target, ClassTargets):
@@ -871,7 +896,9 @@ def cross_entropy_grad(input, target, weight=None, ignore_index=-100, reduction=
     # A probability scaled up after it was formed: p_c below the smallest normal number keeps
     # few bits, which a factor above 1 (a weight, or a mean over small weights) brings back.
     largest = 1.0 if args.weight is None else float(np.max(np.abs(args.weight)))
-    if largest * scale > 1 and extended != args.rows.dtype and grad.dtype != extended:
+    with np.errstate(over="ignore"):  # an overflowing product is > 1 all the same
+        scaled_up = largest * scale > 1
+    if scaled_up and extended != args.rows.dtype and grad.dtype != extended:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             gaps = args.rows - args.rows.max(axis=1, keepdims=True)
             tiny = np.any(np.isfinite(gaps) & (gaps < np.log(tiny_threshold(args.rows.dtype))))
@@ -940,7 +967,9 @@ def _gradient_rows(args, rows, scale):
             grad = np.where(target.kept, grad * scale, 0)
         else:
             grad = grad * scale
-    return grad.astype(rows.dtype, copy=False)
+        # Rows redone in the extended dtype can hold a gradient beyond the largest float of
+        # `rows`: it becomes +-inf, as the exact value rounds (overflow is the answer, not a fault).
+        return grad.astype(rows.dtype, copy=False)
 
 
 def _coefficient_gradient(probs, parts, coefficients):

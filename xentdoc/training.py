@@ -44,7 +44,7 @@ import numpy as np
 import numbers
 
 from xentdoc import cross_entropy, cross_entropy_grad, softmax
-from xentdoc._validation import as_float_array, check_positive_scalar
+from xentdoc._validation import as_float_array, check_positive_scalar, refuse_masked
 
 __all__ = [
     "BLOB_CENTERS",
@@ -123,6 +123,7 @@ def _check_finite(array, name):
 
 def _check_labels(labels, count, num_classes, name="labels"):
     """`labels` as an integer array of shape (count,) with values in [0, num_classes)."""
+    refuse_masked(labels, name)
     try:
         labels = np.asarray(labels)
     except (TypeError, ValueError) as error:

@@ -69,3 +69,58 @@ def kl_asymmetry():
     ax.set_ylim(0, 2.5)
     ax.legend(loc="upper center")
     return fig
+
+
+def _prefix_code(probabilities):
+    """Canonical prefix code with codewords of -log2 p_c bits (the page's construction)."""
+    lengths = [round(-np.log2(q)) for q in probabilities]
+    code, value, previous = [None] * len(lengths), 0, 0
+    for c in sorted(range(len(lengths)), key=lambda c: (lengths[c], c)):
+        value <<= lengths[c] - previous
+        code[c], value, previous = format(value, f"0{lengths[c]}b"), value + 1, lengths[c]
+    return code
+
+
+CODE_Y = [1 / 2, 1 / 4, 1 / 8, 1 / 8]
+CODE_P = [1 / 4, 1 / 8, 1 / 2, 1 / 8]
+_CODES = {"y": _prefix_code(CODE_Y), "p": _prefix_code(CODE_P)}
+_SOURCES = {"y": CODE_Y, "p": CODE_P}
+_AREA = {(s, c): sum(q * len(w) for q, w in zip(_SOURCES[s], _CODES[c])) for s in "yp" for c in "yp"}
+
+
+@figure(
+    "code-areas",
+    alt=(f"Four panels, one per pair of source and code, for the distributions y = (1/2, 1/4, 1/8, "
+         f"1/8) and p = (1/4, 1/8, 1/2, 1/8). Each outcome is a box whose width is its probability "
+         f"under the source and whose height is its codeword length in bits, so the shaded area is "
+         f"the expected length: {_AREA['y', 'y']:g} bits for y's outcomes with y's code and "
+         f"{_AREA['p', 'p']:g} bits for p's outcomes with p's code, but {_AREA['y', 'p']:g} bits for "
+         f"y's outcomes with p's code and {_AREA['p', 'y']:g} bits for p's outcomes with y's code."),
+    caption=(f"Codes as areas (after Olah): width = probability of the outcome, height = codeword "
+             f"length. The wrong code costs {_AREA['y', 'p'] - _AREA['y', 'y']:g} extra bits one way "
+             f"and {_AREA['p', 'y'] - _AREA['p', 'p']:g} the other."),
+)
+def code_areas():
+    fig, axes = new_figure(ncols=2, nrows=2, height=4.6, sharex=True, sharey=True)
+    colors = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]]
+    for row, source in enumerate("yp"):
+        for col, code_name in enumerate("yp"):
+            ax = axes[row, col]
+            left = 0.0
+            for c, (q, word) in enumerate(zip(_SOURCES[source], _CODES[code_name])):
+                ax.bar(left, len(word), width=q, align="edge", color=colors[c], alpha=0.35,
+                       edgecolor=PALETTE["black"], linewidth=0.8)
+                ax.text(left + q / 2, len(word) + 0.12, word, ha="center", va="bottom",
+                        color=PALETTE["black"], fontsize=9)
+                left += q
+            ax.set_title(f"{source}'s outcomes, {code_name}'s code: {_AREA[source, code_name]:g} bits",
+                         fontsize=10)
+            ax.grid(False)
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 4)
+            ax.set_yticks([0, 1, 2, 3])
+            if row == 1:
+                ax.set_xlabel("probability under the source")
+            if col == 0:
+                ax.set_ylabel("codeword bits")
+    return fig

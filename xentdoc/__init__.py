@@ -6,7 +6,11 @@ The losses follow `torch.nn.functional`; where PyTorch rounds a result that can 
 exactly, xentdoc returns the exact value and its docstring says so.
 """
 
-from xentdoc.binary import binary_cross_entropy, binary_cross_entropy_with_logits
+from xentdoc.binary import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    sigmoid_focal_loss,
+)
 from xentdoc.calibration import expected_calibration_error, fit_temperature, reliability_diagram
 from xentdoc.information import (
     distribution_cross_entropy,
@@ -34,6 +38,7 @@ __all__ = [
     "cross_entropy_grad",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "sigmoid_focal_loss",
     "information",
     "entropy",
     "distribution_cross_entropy",

@@ -67,3 +67,44 @@ def loss_vs_accuracy():
         ax.set_xscale("log")
         ax.set_xlabel("gradient steps")
     return fig
+
+
+def _line():
+    """Accuracy and loss of the 20-step model on its 15 training points as the bias of class 0 slides."""
+    x, t = make_blobs(points_per_class=5, spread=1.5, seed=1)
+    run = train(x, t, loss="cross_entropy", steps=20)
+    shifts = np.linspace(-3, 3, 6001)
+    scores = []
+    for shift in shifts:
+        z = x @ run.weights + run.bias + np.array([shift, 0.0, 0.0])
+        scores.append((float(np.mean(z.argmax(axis=1) == t)), float(xentdoc.cross_entropy(z, t))))
+    return shifts, np.array(scores).T
+
+
+_SHIFTS, (_LINE_ACC, _LINE_LOSS) = _line()
+_LEVELS = np.unique(_LINE_ACC.round(3))
+
+
+@figure(
+    "accuracy-staircase",
+    alt=(f"The accuracy and the mean cross-entropy of one softmax regression on its 15 training "
+         f"points, as the bias of class 0 slides from -3 to 3 with everything else fixed. The "
+         f"accuracy is a staircase with {len(_LEVELS)} levels, from {_LEVELS[0]:.3f} to "
+         f"{_LEVELS[-1]:.3f}, flat between its jumps; the cross-entropy is a smooth valley "
+         f"whose lowest point, {_LINE_LOSS.min():.3f} nats, lies at a shift of "
+         f"{_SHIFTS[np.argmin(_LINE_LOSS)]:.2f}."),
+    caption=("Along one line in parameter space the accuracy is flat almost everywhere (its "
+             "gradient is zero) and jumps where a point crosses a decision boundary; the "
+             "cross-entropy has a slope everywhere, which gradient descent can follow."),
+)
+def accuracy_staircase():
+    fig, (top, bottom) = new_figure(nrows=2, height=3.9)
+    top.plot(_SHIFTS, _LINE_ACC, color=PALETTE["blue"], linestyle="-", drawstyle="steps-mid")
+    top.set_ylabel("accuracy")
+    top.set_ylim(min(_LEVELS[0], 0.75) - 0.05, 1.03)
+    bottom.plot(_SHIFTS, _LINE_LOSS, color=PALETTE["vermillion"], linestyle="-")
+    bottom.set_ylabel("cross-entropy\n(nats)")
+    bottom.set_xlabel("shift added to the bias of class 0")
+    for ax in (top, bottom):
+        ax.set_xlim(_SHIFTS[0], _SHIFTS[-1])
+    return fig

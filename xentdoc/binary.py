@@ -311,9 +311,9 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     weighting, the soft-target formula, the reductions) are those of
     `torchvision.ops.sigmoid_focal_loss` (torchvision/ops/focal_loss.py in pytorch/vision),
     which computes `p = sigmoid(z)`, `ce = binary_cross_entropy_with_logits(z, y)`,
-    `p_t = p * y + (1 - p) * (1 - y)` and `alpha_t * ce * (1 - p_t) ** gamma`. Unlike it, an
-    unknown `reduction` raises here (torchvision returns the unreduced loss), and so do
-    $\gamma < 0$ and $\alpha > 1$.
+    `p_t = p * y + (1 - p) * (1 - y)` and `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown
+    `reduction`, $\gamma < 0$ and $\alpha > 1$ raise a ValueError; the version of that source
+    read for this function (pytorch/vision commit 148ddaa) checks none of them.
 
     Computed from the logit, never from a rounded probability:
     $-\log p_t = y\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)$ and

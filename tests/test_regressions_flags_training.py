@@ -23,7 +23,7 @@ REDUCTION_FUNCTIONS = [name for name in xentdoc.__all__
 
 
 def _arguments(name):
-    if name.startswith("binary"):
+    if name.startswith("binary") or name == "sigmoid_focal_loss":
         return np.full(3, 0.25), np.ones(3)
     if name == "nll_loss":
         return np.log(np.full((2, 3), 1 / 3)), np.array([0, 1])
@@ -38,7 +38,8 @@ def _arguments(name):
 def test_C13_every_function_with_a_reduction_is_tested():
     assert sorted(REDUCTION_FUNCTIONS) == sorted(["nll_loss", "cross_entropy", "cross_entropy_grad",
                                                   "binary_cross_entropy",
-                                                  "binary_cross_entropy_with_logits"])
+                                                  "binary_cross_entropy_with_logits",
+                                                  "sigmoid_focal_loss"])
 
 
 @pytest.mark.parametrize("name", REDUCTION_FUNCTIONS)

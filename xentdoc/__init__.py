@@ -10,7 +10,11 @@ says how. Bad input raises an error that names the parameter: masked arrays too,
 would otherwise be dropped.
 """
 
-from xentdoc.binary import binary_cross_entropy, binary_cross_entropy_with_logits
+from xentdoc.binary import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    sigmoid_focal_loss,
+)
 from xentdoc.calibration import expected_calibration_error, fit_temperature, reliability_diagram
 from xentdoc.information import (
     distribution_cross_entropy,
@@ -38,6 +42,7 @@ __all__ = [
     "cross_entropy_grad",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "sigmoid_focal_loss",
     "information",
     "entropy",
     "distribution_cross_entropy",

@@ -312,6 +312,7 @@ _MASKED_CALLS = [
     ("binary_cross_entropy", (_P, np.ones_like(_P)), {"weight": np.ones_like(_P)}),
     ("binary_cross_entropy_with_logits", (_Z, np.ones_like(_Z)),
      {"weight": np.ones_like(_Z), "pos_weight": np.ones(3)}),
+    ("sigmoid_focal_loss", (_Z, np.ones_like(_Z)), {}),
     ("information", (_P,), {}), ("entropy", (_P[0],), {}),
     ("distribution_cross_entropy", (_P[0], _P[1]), {}), ("kl_divergence", (_P[0], _P[1]), {}),
     ("perplexity", (_P[0],), {}),

@@ -220,3 +220,22 @@ def test_D15_valid_calls_are_unchanged():
         warnings.simplefilter("error")
         run = train(*b, steps=np.int64(5), learning_rate=np.float64(0.5))
     assert run.losses.shape == (6,) and np.all(np.isfinite(run.losses))
+
+
+def test_training_continued_from_its_parameters_ends_where_one_longer_run_does():
+    features, labels = xentdoc.training.make_blobs(points_per_class=5, spread=1.5, seed=1)
+    whole = xentdoc.training.train(features, labels, steps=30)
+    first = xentdoc.training.train(features, labels, steps=12)
+    rest = xentdoc.training.train(features, labels, steps=18, initial_weights=first.weights,
+                                  initial_bias=first.bias)
+    np.testing.assert_array_equal(rest.weights, whole.weights)
+    np.testing.assert_array_equal(rest.bias, whole.bias)
+    np.testing.assert_array_equal(np.concatenate([first.losses, rest.losses[1:]]), whole.losses)
+
+
+@pytest.mark.parametrize("bias, error", [(np.zeros(2), ValueError), (np.array([0.0, np.nan, 0.0]), ValueError),
+                                         ("abc", TypeError)])
+def test_training_rejects_a_bad_initial_bias(bias, error):
+    features, labels = xentdoc.training.make_blobs(points_per_class=2)
+    with pytest.raises(error, match="initial_bias"):
+        xentdoc.training.train(features, labels, steps=1, initial_bias=bias)

@@ -260,7 +260,8 @@ class TrainingRun:
     bias: np.ndarray
 
 
-def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, initial_weights=None):
+def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, initial_weights=None,
+          initial_bias=None):
     r"""Fit softmax regression $z = xW + b$ by full-batch gradient descent.
 
     Each step computes the logits of all points, the loss and its gradient
@@ -283,7 +284,11 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
     steps : int
         How many gradient steps to take, non-negative.
     initial_weights : array_like of shape (D, 3), optional
-        Starting weights; zeros by default. The bias always starts at zero.
+        Starting weights; zeros by default.
+    initial_bias : array_like of shape (3,), optional
+        Starting bias; zeros by default. Passing a run's final `weights` and `bias` continues
+        it: ``train(..., steps=a)`` continued for `b` steps ends exactly where
+        ``train(..., steps=a + b)`` does, as each step depends only on the current parameters.
 
     Returns
     -------
@@ -298,7 +303,8 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
     ValueError
         If `loss` is unknown, `learning_rate` is not finite and positive, `steps` is negative,
         `features` is not a non-empty (N, D) array of finite numbers, `labels` does not hold N
-        indices in ``range(3)``, `initial_weights` has the wrong shape or non-finite entries,
+        indices in ``range(3)``, `initial_weights` or `initial_bias` has the wrong shape or
+        non-finite entries,
         or the logits overflow float64 during the run (no RuntimeWarning is raised instead).
 
     Examples
@@ -338,7 +344,13 @@ def train(features, labels, loss="cross_entropy", learning_rate=0.5, steps=200, 
             raise ValueError(
                 f"`initial_weights` must have shape ({features.shape[1]}, {num_classes}), got {weights.shape}."
             )
-    bias = np.zeros(num_classes)
+    if initial_bias is None:
+        bias = np.zeros(num_classes)
+    else:
+        bias = as_float_array(initial_bias, "initial_bias").astype(np.float64)
+        _check_finite(bias, "initial_bias")
+        if bias.shape != (num_classes,):
+            raise ValueError(f"`initial_bias` must have shape ({num_classes},), got {bias.shape}.")
     loss_fn, grad_fn = (
         (cross_entropy, cross_entropy_grad) if loss == "cross_entropy" else (squared_error, squared_error_grad)
     )

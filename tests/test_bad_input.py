@@ -344,7 +344,7 @@ def test_masked_arrays_are_refused(name, args, kwargs, masked):
     else:
         value, parameter = kwargs[masked], masked
         kwargs[masked] = np.ma.array(value, mask=np.zeros(np.shape(value), bool))
-    with pytest.raises(TypeError, match=f"`{parameter}` is a masked array"):
+    with pytest.raises(TypeError, match=f"`{parameter}` is or holds a masked array"):
         function(*args, **kwargs)
 
 
@@ -352,5 +352,18 @@ def test_masked_training_labels_are_refused():
     from xentdoc import training
 
     features, labels = training.make_blobs(points_per_class=5)
-    with pytest.raises(TypeError, match="`labels` is a masked array"):
+    with pytest.raises(TypeError, match="`labels` is or holds a masked array"):
         training.train(features, np.ma.array(labels), steps=1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: xentdoc.cross_entropy([np.ma.array(row, mask=[1, 0, 0]) for row in _Z], [0, 2]),
+    lambda: xentdoc.sigmoid([np.ma.array([1.0, 2.0], mask=[1, 0])]),
+    lambda: xentdoc.cross_entropy(_Z, [np.ma.array(0, mask=True), 2]),
+    lambda: xentdoc.cross_entropy(_Z, [0, 2], weight=[np.ma.array(1.0, mask=True)] * 3),
+    lambda: xentdoc.binary_cross_entropy_with_logits(_Z, np.ones_like(_Z), pos_weight=(1.0, [np.ma.array(2.0)], 1.0)),
+])
+def test_masked_arrays_inside_lists_are_refused(call):
+    # np.asarray of a list of masked arrays drops their masks (or raises MaskError): refuse it
+    with pytest.raises(TypeError, match="is or holds a masked array"):
+        call()

@@ -159,3 +159,13 @@ def test_calibration_bad_input(function, probs, labels, n_bins, error, match):
 def test_fit_temperature_bad_input(logits, labels, kwargs, error, match):
     with pytest.raises(error, match=match):
         fit_temperature(logits, labels, **kwargs)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("scale", [1e300, np.finfo(np.float64).max])
+def test_fit_temperature_with_huge_logits_no_overflow(scale):
+    # Every label is its row's argmax, so the loss falls as T falls: the minimiser is the lower
+    # bound. z / T overflowed for T < 1 (a RuntimeWarning, then NaN losses misled the search).
+    logits = np.array([[scale, 0.0], [0.0, scale], [scale, -scale]])
+    got = xentdoc.fit_temperature(logits, [0, 1, 0], bounds=(1e-10, 1.0))
+    assert got == pytest.approx(1e-10, rel=1e-8)

@@ -268,3 +268,20 @@ def test_bad_arrays_raise_naming_them():
         xentdoc.sigmoid_focal_loss(np.zeros(2), np.array([0.0, 2.0]))
     with pytest.raises(TypeError, match="`input` must be an array of real numbers"):
         xentdoc.sigmoid_focal_loss(np.zeros(2, dtype=complex), np.ones(2))
+
+
+# Breaker, second round: a large gamma where p_t is close to 1 and the loss still in range
+# (z near log gamma for y = 0). A power of the rounded sigma multiplied its rounding by gamma.
+_LARGE_GAMMA_CASES = [(np.float64, 12.815510557964274, 1e6), (np.float64, 15.420680743952367, 1e8),
+                      (np.float64, 14.189295598122413, 3e4), (np.float32, 24.328436, 1e11),
+                      (np.float64, 9.21044036697651, 1e4), (np.float32, 5.0, 150.0)]
+
+
+@pytest.mark.parametrize("label", [0.0, 1.0])
+@pytest.mark.parametrize("dtype, logit, gamma", _LARGE_GAMMA_CASES)
+def test_large_gamma_near_certainty_against_mpmath(dtype, logit, gamma, label):
+    z = np.array([logit if label == 0.0 else -logit, 0.5, -2.0], dtype)
+    y = np.full_like(z, label)
+    got = xentdoc.sigmoid_focal_loss(z, y, alpha=-1, gamma=gamma)
+    ref.assert_close_ulps(got, reference(z, y, -1, gamma), dtype, K,
+                          context=f"focal gamma={gamma} y={label}")

@@ -665,3 +665,25 @@ def test_k4_gradient_beyond_the_range_without_warning(x, target, weight, label_s
     assert np.array_equal(got[~finite], rounded[~finite])  # +-inf, with the right signs
     close(got[finite], ref.Ref(expected.value[finite], expected.cond[finite]), np.float64,
           REDUCTION_EXTRA)
+
+
+# K3 again (breaker, second round): the temperature is an argument too. Divided into float16
+# or float32 logits it was rounded to float32 first: T > 3.4e38 became inf (every row uniform),
+# T < 1.4e-45 became 0 (NaN and a divide-by-zero warning), a subnormal T lost digits.
+_TEMPERATURE_CASES = [
+    (np.float32, [3e38, 0.0], 1e39), (np.float32, [3e38, 0.0], 4e38),
+    (np.float32, [1.0, 0.0], 1e-50), (np.float32, [[1.0, 2.0], [3.0, 5.0]], 1e-300),
+    (np.float32, [1e-39, 0.0], 3.3e-45), (np.float16, [60000.0, 0.0, -3.0], 1e39),
+    (np.float16, [1.0, -2.0, 0.5], 1e-46),
+]
+
+
+@pytest.mark.parametrize("function", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype, x, temperature", _TEMPERATURE_CASES)
+def test_k3_temperature_not_narrowed(function, dtype, x, temperature):
+    x = np.array(x, dtype)
+    got = getattr(xentdoc, function)(x, temperature=temperature)
+    assert got.dtype == dtype
+    extra = 1.0 + np.ceil(np.log2(x.shape[-1])) / 2 + 1 if function == "softmax" else 1.0
+    close(got, getattr(ref, function)(x, temperature=temperature), dtype, extra,
+          context=f"{function} T={temperature}")

@@ -13,15 +13,22 @@ import numpy as np
 REDUCTIONS = ("none", "mean", "sum")
 
 
+def _holds_masked(value) -> bool:
+    """Whether `value` is a masked array, or a list or tuple with one inside (at any depth)."""
+    if isinstance(value, np.ma.MaskedArray):
+        return True
+    return isinstance(value, (list, tuple)) and any(_holds_masked(item) for item in value)
+
+
 def refuse_masked(value, name: str) -> None:
-    """Raise for a NumPy masked array: its mask would be dropped, and the masked values used.
+    """Raise for a NumPy masked array, also inside a list or tuple: its mask would be dropped.
 
     NumPy's ufuncs keep a mask elementwise, but what a mask means inside a loss (skip the entry?
     the sample? count it in a mean?) is not defined, so xentdoc asks the caller to decide.
     """
-    if isinstance(value, np.ma.MaskedArray):
+    if _holds_masked(value):
         raise TypeError(
-            f"`{name}` is a masked array, whose mask xentdoc does not read: pass "
+            f"`{name}` is or holds a masked array, whose mask xentdoc does not read: pass "
             f"`{name}.filled(value)` or `{name}.compressed()`, or use `ignore_index` or zero "
             f"weights to leave samples out of a loss."
         )

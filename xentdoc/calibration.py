@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xentdoc._validation import as_float_array, check_distribution, refuse_masked
-from xentdoc.losses import cross_entropy
+from xentdoc.softmax import log_softmax
 
 __all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
 
@@ -245,7 +245,8 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
         -\log \operatorname{softmax}\bigl(z_n / T\bigr)_{t_n}
     $$
 
-    the mean `xentdoc.cross_entropy` of the scaled logits. The search is a golden-section
+    the mean cross-entropy of the scaled logits (from `xentdoc.log_softmax` with
+    ``temperature=T``, which divides without overflow even for logits near 1e308). The search is a golden-section
     search over $\log T$ in ``log(bounds)``, run until the bracket is narrower than `xtol` (in
     $\log T$). It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
     is convex in the logits, which are linear in $1/T$), so it has one valley in $\log T$ too.
@@ -315,8 +316,14 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     if not (np.isfinite(xtol) and xtol > 0):
         raise ValueError(f"`xtol` must be a positive finite number, got {xtol!r}.")
 
+    picked = labels[:, None]
+
     def loss(log_t):
-        return float(cross_entropy(logits / np.exp(log_t), labels))
+        # log_softmax divides by T itself, without overflow: z / T for huge finite logits and
+        # T < 1 is beyond the float64 range, and cross_entropy(z / T) would see inf - inf.
+        log_probs = log_softmax(logits, axis=1, temperature=float(np.exp(log_t)))
+        # Each term over N before adding: a sum of N losses near 1e308 would overflow.
+        return float(-np.sum(np.take_along_axis(log_probs, picked, 1) / len(labels)))
 
     a, b = np.log(float(low)), np.log(float(high))
     c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)

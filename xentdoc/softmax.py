@@ -13,8 +13,9 @@ would round $1 + \tau$ to 1 and return 0.
 Rules shared by the three functions:
 
 - dtype: the arithmetic runs in the dtype of `x`, at least float32 (float16 input is computed
-  in float32: NumPy's float16 sums overflow at 65504); the result is rounded once to the dtype
-  of `x`. The sum of $\tau$ runs with the axis moved last, so it is NumPy's pairwise sum along
+  in float32: NumPy's float16 sums overflow at 65504), or in float64 when float32 cannot hold
+  the `temperature` exactly (it is an argument too: rounded to float32, $T = 10^{39}$ would
+  become inf and $T = 10^{-50}$ zero); the result is rounded once to the dtype of `x`. The sum of $\tau$ runs with the axis moved last, so it is NumPy's pairwise sum along
   any axis. Where $\tau$ is so small that its terms are subnormal, that row's $\tau$ is redone in
   the next wider dtype (float64, or long double for float64 where NumPy has a wider one).
 - NaN: a NaN anywhere along the axis gives NaN along that axis (a single number for
@@ -182,7 +183,14 @@ def _prepare(x, axis, temperature=1.0):
     axis = check_axis(axis, max(x.ndim, 1))
     temperature = check_positive_scalar(temperature, "temperature")
     out_dtype = x.dtype
-    x = x.astype(compute_dtype(x), copy=False)
+    work = compute_dtype(x)
+    with np.errstate(over="ignore", under="ignore"):
+        exact = float(work.type(temperature)) == temperature  # float(): compared in float64
+    if not exact:
+        # The temperature is an argument too (the widest-dtype rule): one that float32 rounds,
+        # overflows (T > 3.4e38) or flushes to 0 (T < 1.4e-45) is used in float64.
+        work = np.promote_types(work, np.float64)
+    x = x.astype(work, copy=False)
     if scalar:  # a 0-d input is one axis of length 1, as in torch and SciPy
         x = x.reshape(1)
     return x, axis, temperature, out_dtype, scalar

@@ -88,17 +88,35 @@ _SOURCES = {"y": CODE_Y, "p": CODE_P}
 _AREA = {(s, c): sum(q * len(w) for q, w in zip(_SOURCES[s], _CODES[c])) for s in "yp" for c in "yp"}
 
 
+OUTCOMES = "abcd"
+_BITS = {(code_name, o): len(_CODES[code_name][c]) for code_name in "yp" for c, o in enumerate(OUTCOMES)}
+
+
+def _boxes(source, code_name):
+    """(outcome, left edge, width, height) of each box: source's probabilities, code's lengths."""
+    lefts = np.concatenate([[0.0], np.cumsum(_SOURCES[source])[:-1]])
+    return [(OUTCOMES[c], float(left), q, len(word))
+            for c, (left, q, word) in enumerate(zip(lefts, _SOURCES[source], _CODES[code_name]))]
+
+
 @figure(
     "code-areas",
     alt=(f"Four panels, one per pair of source and code, for the distributions y = (1/2, 1/4, 1/8, "
-         f"1/8) and p = (1/4, 1/8, 1/2, 1/8). Each outcome is a box whose width is its probability "
-         f"under the source and whose height is its codeword length in bits, so the shaded area is "
-         f"the expected length: {_AREA['y', 'y']:g} bits for y's outcomes with y's code and "
-         f"{_AREA['p', 'p']:g} bits for p's outcomes with p's code, but {_AREA['y', 'p']:g} bits for "
-         f"y's outcomes with p's code and {_AREA['p', 'y']:g} bits for p's outcomes with y's code."),
-    caption=(f"Codes as areas (after Olah): width = probability of the outcome, height = codeword "
-             f"length. The wrong code costs {_AREA['y', 'p'] - _AREA['y', 'y']:g} extra bits one way "
-             f"and {_AREA['p', 'y'] - _AREA['p', 'p']:g} the other."),
+         f"1/8) and p = (1/4, 1/8, 1/2, 1/8) over the outcomes a, b, c and d. In every panel the "
+         f"outcomes run from left to right, a, b, c, d, each a box labelled with its letter and its "
+         f"codeword, whose width is its probability under the source and whose height is its "
+         f"codeword length in bits, so the shaded area is the expected length: "
+         f"{_AREA['y', 'y']:g} bits for y's outcomes with y's code and {_AREA['p', 'p']:g} bits for "
+         f"p's outcomes with p's code, but {_AREA['y', 'p']:g} bits for y's outcomes with p's code "
+         f"and {_AREA['p', 'y']:g} bits for p's outcomes with y's code. On these two wrong-code "
+         f"panels a dashed outline shows the source's own code: with y's outcomes and p's code, box "
+         f"a rises from {_BITS['y', 'a']} to {_BITS['p', 'a']} bits and box c drops from "
+         f"{_BITS['y', 'c']} bits to {_BITS['p', 'c']}; with p's outcomes and y's code, box c, "
+         f"{CODE_P[2]:g} of the width, rises from {_BITS['p', 'c']} to {_BITS['y', 'c']} bits."),
+    caption=(f"Codes as areas (after Olah): outcomes a to d from left to right, width = probability "
+             f"of the outcome, height = codeword length; dashed: the source's own code. The wrong "
+             f"code costs {_AREA['y', 'p'] - _AREA['y', 'y']:g} extra bits one way and "
+             f"{_AREA['p', 'y'] - _AREA['p', 'p']:g} the other."),
 )
 def code_areas():
     fig, axes = new_figure(ncols=2, nrows=2, height=4.6, sharex=True, sharey=True)
@@ -106,13 +124,19 @@ def code_areas():
     for row, source in enumerate("yp"):
         for col, code_name in enumerate("yp"):
             ax = axes[row, col]
-            left = 0.0
-            for c, (q, word) in enumerate(zip(_SOURCES[source], _CODES[code_name])):
-                ax.bar(left, len(word), width=q, align="edge", color=colors[c], alpha=0.35,
+            for c, (name, left, q, bits) in enumerate(_boxes(source, code_name)):
+                ax.bar(left, bits, width=q, align="edge", color=colors[c], alpha=0.35,
                        edgecolor=PALETTE["black"], linewidth=0.8)
-                ax.text(left + q / 2, len(word) + 0.12, word, ha="center", va="bottom",
+                ax.text(left + q / 2, 0.4, name, ha="center", va="center",
+                        color=PALETTE["black"], fontsize=10, fontweight="bold")
+                ax.text(left + q / 2, bits + 0.12, _CODES[code_name][c], ha="center", va="bottom",
                         color=PALETTE["black"], fontsize=9)
-                left += q
+            if code_name != source:                # outline of the source's own code
+                own = _boxes(source, source)
+                edges = [left for _, left, _, _ in own] + [1.0]
+                heights = [bits for _, _, _, bits in own]
+                ax.stairs(heights, edges, color=PALETTE["black"], linestyle="--", linewidth=1.2,
+                          baseline=None)
             ax.set_title(f"{source}'s outcomes, {code_name}'s code: {_AREA[source, code_name]:g} bits",
                          fontsize=10)
             ax.grid(False)

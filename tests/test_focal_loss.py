@@ -180,8 +180,40 @@ def test_matches_torchvision_formula_on_ordinary_inputs(alpha, gamma, reduction,
     np.testing.assert_allclose(got32, expected32, rtol=2 * np.finfo(np.float32).eps, atol=0)
 
 
+def _torchvision_one_minus_p_t(z, y):
+    """1 - p_t as torchvision's formula forms it, in float32."""
+    torch = require("torch")
+    z, y = torch.tensor(z, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+    p = torch.sigmoid(z)
+    return (1 - (p * y + (1 - p) * (1 - y))).numpy()
+
+
+def test_torchvision_one_minus_p_t_is_0_in_float32_from_16_6_for_y_1_and_minus_17_3_for_y_0():
+    """The docstring's thresholds, on every float32 step of 0.001 around them."""
+    z = np.arange(16.0, 18.0, 0.001, dtype=np.float32)
+    q1 = _torchvision_one_minus_p_t(z, np.ones_like(z))                 # y = 1, z > 0
+    first = z[np.argmax(q1 == 0)]
+    assert 16.6 <= first < 16.7 and np.all(q1[z >= first] == 0) and np.all(q1[z < first] > 0)
+    q0 = _torchvision_one_minus_p_t(-z, np.zeros_like(z))               # y = 0, z < 0
+    first = -z[np.argmax(q0 == 0)]
+    assert -17.4 < first <= -17.3 and np.all(q0[-z <= first] == 0) and np.all(q0[-z > first] > 0)
+
+
+def test_torch_float32_bce_with_logits_rounds_the_negative_term_to_0_from_minus_14_6():
+    """The docstring's claim: for y = 0 torchvision's float32 loss is 0 from z of about -14.6."""
+    torch = require("torch")
+    F = torch.nn.functional
+    z = -np.arange(14.0, 18.0, 0.001, dtype=np.float32)
+    ce = F.binary_cross_entropy_with_logits(torch.tensor(z), torch.zeros(z.size), reduction="none").numpy()
+    first = z[np.argmax(ce == 0)]
+    assert -14.6 <= first < -14.5 and np.all(ce[z <= first] == 0) and np.all(ce[z > first] > 0)
+    theirs = torchvision_sigmoid_focal_loss(torch.tensor(z), torch.zeros(z.size)).numpy()
+    assert np.all(theirs[z <= first] == 0)
+    assert np.all(xentdoc.sigmoid_focal_loss(z, np.zeros_like(z)) > 0)
+
+
 def test_torchvision_formula_loses_the_loss_where_p_t_rounds_to_1_in_float32():
-    """The docstring's claim: torchvision's 1 - p_t is 0 in float32 from |z| of about 16.6."""
+    """torchvision's float32 loss is 0 far on the correct side; xentdoc's keeps its value."""
     torch = require("torch")
     z = np.array([16.5, 16.7, 18.0, 20.0, -16.7, -20.0], dtype=np.float32)
     y = np.array([1.0, 1.0, 1.0, 1.0, 0.0, 0.0], dtype=np.float32)
@@ -190,6 +222,15 @@ def test_torchvision_formula_loses_the_loss_where_p_t_rounds_to_1_in_float32():
     assert theirs[0] > 0 and np.all(theirs[1:] == 0)
     assert np.all(ours > 0)
     ref.assert_close_ulps(ours, reference(z, y, 0.25, 2.0), np.float32, K, context="focal far")
+
+
+def test_torchvision_parameter_names_are_not_accepted_as_keywords():
+    """xentdoc keeps `input` and `target` (as its other losses); torchvision's `inputs`, `targets` raise."""
+    z, y = np.array([0.5, -1.0]), np.array([1.0, 0.0])
+    np.testing.assert_array_equal(xentdoc.sigmoid_focal_loss(input=z, target=y),
+                                  xentdoc.sigmoid_focal_loss(z, y))
+    with pytest.raises(TypeError, match="inputs"):
+        xentdoc.sigmoid_focal_loss(inputs=z, targets=y)
 
 
 # --------------------------------------------------------------------------------------------

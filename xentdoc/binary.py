@@ -288,7 +288,9 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
         (times $\alpha_t$). Default 2.
     reduction : {'none', 'mean', 'sum'}, optional
         `'none'` (default, as in torchvision) returns one loss per element; `'mean'` divides
-        the sum by the number of elements.
+        the sum by the number of elements, as torchvision's does. Lin et al. divide an image's
+        sum by the number of anchors assigned to an object instead: for that, take `'sum'` and
+        divide by the number of positives.
 
     Returns
     -------
@@ -307,26 +309,33 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     Notes
     -----
     Lin, Goyal, Girshick, He and Dollár, "Focal Loss for Dense Object Detection" (ICCV 2017,
-    arXiv:1708.02002), eq. (5). The semantics (arguments, defaults, $\alpha < 0$ for no
+    arXiv:1708.02002), eq. (5). The semantics (argument order, defaults, $\alpha < 0$ for no
     weighting, the soft-target formula, the reductions) are those of
     `torchvision.ops.sigmoid_focal_loss` (torchvision/ops/focal_loss.py in pytorch/vision),
-    which computes `p = sigmoid(z)`, `ce = binary_cross_entropy_with_logits(z, y)`,
-    `p_t = p * y + (1 - p) * (1 - y)` and `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown
-    `reduction`, $\gamma < 0$ and $\alpha > 1$ raise a ValueError; the version of that source
-    read for this function (pytorch/vision commit 148ddaa) checks none of them.
+    whose first two parameters are named `inputs` and `targets`; here they are `input` and
+    `target`, as in xentdoc's other losses, so a call by keyword with torchvision's names raises
+    a TypeError. That function computes `p = sigmoid(z)`,
+    `ce = binary_cross_entropy_with_logits(z, y)`, `p_t = p * y + (1 - p) * (1 - y)` and
+    `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown `reduction`, $\gamma < 0$ and
+    $\alpha > 1$ raise a ValueError; the version of that source read for this function
+    (pytorch/vision commit 148ddaaa5d27abc8300dbb4e689d1aea31892930) checks none of them.
 
-    Computed from the logit, never from a rounded probability:
-    $-\log p_t = y\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)$ and
-    $1 - p_t = y\,\sigma(-z) + (1 - y)\,\sigma(z)$, sums of non-negative terms with no
-    cancellation, so $(1 - p_t)^\gamma$ keeps its relative precision where $p_t$ itself
-    would round to 1 (torchvision's `1 - p_t` gives 0 there, in float32 from $|z| \approx 16.6$).
+    Computed from the logit, never from a rounded probability: the binary cross-entropy term
+    $y\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)$ (which is $-\log p_t$
+    for labels 0 and 1) and $1 - p_t = y\,\sigma(-z) + (1 - y)\,\sigma(z)$, sums of
+    non-negative terms with no cancellation, so $(1 - p_t)^\gamma$ keeps its relative precision
+    where $p_t$ itself would round to 1. torchvision's `1 - p_t` is 0 there: in float32 from
+    $z \approx 16.6$ for $y = 1$ and from $z \approx -17.3$ for $y = 0$; for $y = 0$ its loss is 0
+    even sooner, from $z \approx -14.6$, because torch's float32
+    `binary_cross_entropy_with_logits` (torch 2.13) rounds that small term to 0.
     Everything runs in the dtype one step wider than the widest argument (float64 for float32
     or float16, long double for float64 where NumPy has a wider one) and is rounded once to the
     dtype of `input`. tests/test_focal_loss.py compares the result with mpmath at 60 digits in
     float32 and float64, for logits from $\pm 10^{3}$ to tiny ones, within
-    $2\max(1, \kappa)$ ulps ($\kappa$ the condition number in $z$), and with torchvision's
-    formula written in torch on ordinary inputs. With infinite logits the loss is 0 when the
-    label agrees and $+\infty$ when it does not (0 if its $\alpha_t$ is 0); NaN in `input` or `target` gives NaN.
+    $2\max(1, \kappa)$ ulps ($\kappa$ the condition number in $z$), and on ordinary inputs with
+    torchvision's formula, transcribed there in torch (torchvision itself is not installed).
+    With infinite logits the loss is 0 when the label agrees and $+\infty$ when it does not
+    (0 if its $\alpha_t$ is 0); NaN in `input` or `target` gives NaN.
 
     Examples
     --------

@@ -9,6 +9,7 @@ from xentdoc.figures.style import COLORS, new_figure
 GAMMAS = [0.0, 0.5, 1.0, 2.0, 5.0]
 P_T = np.linspace(0.005, 0.995, 397)      # the probability given to what happened
 EASY = 0.9                                # a well-classified example
+WELL = 0.5                                # Lin et al.'s "well-classified": p_t > 0.5
 
 
 def _focal(p_t, gamma):
@@ -27,7 +28,8 @@ _SHRINK = _AT_EASY[0.0] / _AT_EASY[2.0]
     alt=(f"The focal loss minus (1 - p_t) to the power gamma times log p_t against p_t, the "
          f"probability the model gives to what happened, from 0 to 1, for gamma = 0 (binary "
          f"cross-entropy), 0.5, 1, 2 and 5. All curves rise without bound as p_t goes to 0, and the "
-         f"larger gamma, the flatter the curve becomes for confident correct answers: at p_t = "
+         f"larger gamma, the flatter the curve becomes in the shaded band of well-classified "
+         f"examples, p_t above {WELL:g}: at p_t = "
          f"{EASY} the loss is {_AT_EASY[0.0]:.4f} for gamma = 0 and {_AT_EASY[2.0]:.6f} for "
          f"gamma = 2, {_SHRINK:.0f} times less."),
     caption=(f"Focal loss against p_t: γ > 0 shrinks the loss of the examples the model already gets "
@@ -40,8 +42,8 @@ def focal_loss_curves():
     for gamma, color, style in zip(GAMMAS, COLORS, styles):
         label = "γ = 0 (cross-entropy)" if gamma == 0 else f"γ = {gamma:g}"
         ax.plot(P_T, _CURVES[gamma], color=color, linestyle=style, label=label)
-    ax.axvspan(0.6, 1.0, color="#000000", alpha=0.06, linewidth=0)
-    ax.text(0.8, 3.6, "well classified\n(p_t > 0.6)", ha="center", va="center", color="black",
+    ax.axvspan(WELL, 1.0, color="#000000", alpha=0.06, linewidth=0)
+    ax.text(0.8, 3.6, f"well classified\n(p_t > {WELL:g})", ha="center", va="center", color="black",
             fontsize=10)
     ax.set_xlabel("p_t, the probability of what happened")
     ax.set_ylabel("loss (nats)")

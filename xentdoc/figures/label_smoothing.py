@@ -3,7 +3,9 @@
 Two teachers trained on the 180 points of ``xentdoc.training.make_blobs`` (hard targets with
 ``train``, and the same loop with targets smoothed by 0.1), and the hard one at the temperature
 that matches the smoothed one's mean probability of the true class. For each held-out point the
-figure shows how the teacher shares its probability between the two wrong classes.
+figure shows how unevenly the teacher shares its probability between the two wrong classes: the KL
+divergence of that split (rescaled to add up to 1) from an even one, the statistic whose means the
+page's snippet prints.
 """
 
 import numpy as np
@@ -32,41 +34,48 @@ def _teachers():
     target = xentdoc.softmax(z_smooth)[rows, test_t].mean()
     T = brentq(lambda T: xentdoc.softmax(z_hard / T)[rows, test_t].mean() - target, 1.0, 10.0)
 
-    def larger_share(z):
+    def wrong_class_kl(z):                 # D_KL(split || uniform over 2), per point
         split = xentdoc.softmax(z)[wrong].reshape(-1, 2)
-        return split.max(axis=1) / split.sum(axis=1)
+        split = split / split.sum(axis=1, keepdims=True)
+        return np.log(2) - xentdoc.entropy(split)
 
-    return {"hard targets": larger_share(z_hard),
-            f"hard targets, T = {T:.2f}": larger_share(z_hard / T),
-            f"smoothed, ε = {EPS:g}": larger_share(z_smooth)}
+    return {"hard targets": wrong_class_kl(z_hard),
+            f"hard targets, T = {T:.2f}": wrong_class_kl(z_hard / T),
+            f"smoothed, ε = {EPS:g}": wrong_class_kl(z_smooth)}
 
 
-_SHARES = _teachers()
-_MEDIANS = {name: float(np.median(share)) for name, share in _SHARES.items()}
-_NAMES = list(_SHARES)
+_KL = _teachers()
+_MEANS = {name: float(np.mean(kl)) for name, kl in _KL.items()}
+_NAMES = list(_KL)
+_BINS = np.linspace(0.0, np.log(2), 21)
+_TOP = max(np.histogram(kl, bins=_BINS)[0].max() for kl in _KL.values())
 
 
 @figure(
     "label-smoothing-wrong-classes",
-    alt=(f"Three histograms over 1500 held-out points of the larger share of a teacher's wrong-class "
-         f"probability, from 0.5 (the two wrong classes get the same) to 1 (all on one). The "
-         f"teacher trained on hard targets has a median share of {_MEDIANS[_NAMES[0]]:.3f}; "
-         f"dividing its logits by a temperature lowers it to {_MEDIANS[_NAMES[1]]:.3f}; the teacher "
-         f"trained with label smoothing 0.1, equally confident, has the lowest, "
-         f"{_MEDIANS[_NAMES[2]]:.3f}, with more points near an even split."),
-    caption=("How each teacher splits its leftover probability between the two wrong classes: "
-             "label smoothing moves the split towards even, further than a temperature giving "
-             "the same confidence."),
+    alt=(f"Three histograms, on the same vertical scale, over 1500 held-out points of how unevenly a "
+         f"teacher shares its wrong-class probability: the KL divergence of that split from an even "
+         f"one, from 0 nats (the two wrong classes get the same) to log 2 (all on one). The teacher "
+         f"trained on hard targets has a mean of {_MEANS[_NAMES[0]]:.3f} nats, with many points "
+         f"near log 2; dividing its logits by a temperature lowers the mean to "
+         f"{_MEANS[_NAMES[1]]:.3f}; the teacher trained with label smoothing 0.1, equally "
+         f"confident, has the lowest, {_MEANS[_NAMES[2]]:.3f}, with more points near an even "
+         f"split."),
+    caption=("How unevenly each teacher splits its leftover probability between the two wrong "
+             "classes (dashed: the mean, as printed by the snippet): label smoothing moves the "
+             "split towards even, somewhat further than a temperature giving the same confidence."),
 )
 def wrong_class_split():
     fig, axes = new_figure(ncols=3, height=3.0)
-    bins = np.linspace(0.5, 1.0, 21)
-    for ax, (name, share), color in zip(axes, _SHARES.items(),
-                                        [PALETTE["blue"], PALETTE["green"], PALETTE["vermillion"]]):
-        ax.hist(share, bins=bins, color=color, edgecolor="white")
-        ax.axvline(_MEDIANS[name], color=PALETTE["black"], linestyle="--", linewidth=1.2)
-        ax.set_title(f"{name}\nmedian {_MEDIANS[name]:.3f}", fontsize=10)
-        ax.set_xlim(0.5, 1.0)
-        ax.set_xlabel("larger wrong share")
+    for ax, (name, kl), color in zip(axes, _KL.items(),
+                                     [PALETTE["blue"], PALETTE["green"], PALETTE["vermillion"]]):
+        ax.hist(kl, bins=_BINS, color=color, edgecolor="white")
+        ax.axvline(_MEANS[name], color=PALETTE["black"], linestyle="--", linewidth=1.2)
+        ax.set_title(f"{name}\nmean {_MEANS[name]:.3f} nats", fontsize=10)
+        ax.set_xlim(0.0, np.log(2))
+        ax.set_ylim(0, 1.05 * _TOP)       # one vertical scale for the three panels
+        ax.set_xlabel("wrong-class KL (nats)")
+    for ax in axes[1:]:
+        ax.tick_params(labelleft=False)
     axes[0].set_ylabel("held-out points")
     return fig

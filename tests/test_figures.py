@@ -104,9 +104,10 @@ def test_registry_rejects_bad_declarations():
             registry.figure(existing.name, alt="a", caption="b")(lambda: None)
 
 
-def _color_at(axes, fig, xy):
+def _color_at(axes, fig, xy, bars=()):
     """The colour at display point ``xy``: the heat-map cell there, else the axes' (or the figure's) face,
-    under any translucent tint (a shaded span, a legend frame) that covers the point."""
+    or the topmost of ``bars`` (opaque patches) that covers it, under any translucent tint (a shaded
+    span, a legend frame) that covers the point."""
     import numpy as np
     from matplotlib.colors import to_rgba
     from matplotlib.image import AxesImage
@@ -122,6 +123,9 @@ def _color_at(axes, fig, xy):
             column = min(int((x - min(left, right)) / abs(right - left) * data.shape[1]), data.shape[1] - 1)
             row = min(int((y - min(bottom, top)) / abs(top - bottom) * data.shape[0]), data.shape[0] - 1)
             color = image.cmap(image.norm(data[row, column]))  # imshow: row n at y = n
+    for bar in sorted(bars, key=lambda patch: patch.get_zorder()):
+        if bar.contains_point(xy):
+            color = _over(bar.get_facecolor(), color)
     for tint in _tints(axes):
         if tint.contains_point(xy):
             color = _over(tint.get_facecolor(), color)
@@ -215,20 +219,29 @@ def _backgrounds_under(artist, fig):
     """The distinct colours under ``artist``: sampled along its path, a little to each side of it."""
     import numpy as np
 
+    from matplotlib.lines import Line2D
+
     axes = artist.axes
-    if axes is None or (not axes.images and not _tints(axes)):
+    # A line or marker is drawn on the bars below it too (a patch is checked against what is around
+    # it: touching bars are told apart by their edges and hatches, not by contrast).
+    bars = [patch for patch in axes.patches if patch.get_fill() and not _is_tint(patch)
+            and patch.get_zorder() <= artist.get_zorder()] if axes is not None and isinstance(artist, Line2D) else []
+    if axes is None or (not axes.images and not _tints(axes) and not bars):
         return {tuple(_over(axes.get_facecolor() if axes is not None else fig.get_facecolor(), "white"))}
     path = artist.get_path() if hasattr(artist, "get_path") else None
     if hasattr(artist, "get_xydata"):
         points = artist.get_transform().transform(artist.get_xydata())
     else:
         points = artist.get_transform().transform(path.interpolated(8).vertices)
-    width = max(artist.get_linewidth() if hasattr(artist, "get_linewidth") else 1, 1) * fig.dpi / 72
+    width = max(artist.get_linewidth() if hasattr(artist, "get_linewidth") else 1, 1)
+    if isinstance(artist, Line2D) and artist.get_marker() not in (None, "None", "none", "", " "):
+        width = max(width, artist.get_markersize() / 2)
+    width *= fig.dpi / 72
     offsets = np.array([(0, 0), (width, 0), (-width, 0), (0, width), (0, -width)])
     found = set()
     for point in points[np.isfinite(points).all(axis=1)]:
         for offset in offsets:
-            found.add(tuple(round(v, 4) for v in _over(_color_at(axes, fig, point + offset), "white")))
+            found.add(tuple(round(v, 4) for v in _over(_color_at(axes, fig, point + offset, bars), "white")))
     return found
 
 

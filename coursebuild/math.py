@@ -29,12 +29,12 @@ from pathlib import Path
 
 from coursebuild import ROOT, BuildError
 from coursebuild.math_font import vertical_variants
-from coursebuild.mathml_core import explicit_variants, flat_fences, inline_primes, prefix_signs, slim
+from coursebuild.mathml_core import explicit_variants, flat_fences, inline_primes, prefix_signs, slim, tight_scripts
 
 TEMML_PACKAGE = ROOT / "node_modules" / "temml" / "package.json"
 HERE = Path(__file__).resolve().parent
 RENDERER = HERE / "temml_render.cjs"
-POSTPROCESS = HERE / "mathml_core.py"  # explicit_variants, flat_fences, inline_primes, slim, prefix_signs
+POSTPROCESS = HERE / "mathml_core.py"  # explicit_variants, flat_fences, inline_primes, tight_scripts, slim, prefix_signs
 FONT_CODE = HERE / "math_font.py"  # vertical_variants
 
 MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
@@ -128,7 +128,8 @@ def _render(formulas, where):
             kind = "display" if display else "inline"
             raise BuildError(f"Bad TeX in {kind} math on page {where}:\n"
                              f"    {tex}\n{result['error']}")
-        _rendered[tex, display] = fixed_size_widths(prefix_signs(slim(inline_primes(flat_fences(explicit_variants(result["html"]))))))
+        mathml = tight_scripts(inline_primes(flat_fences(explicit_variants(result["html"]))))
+        _rendered[tex, display] = fixed_size_widths(prefix_signs(slim(mathml)))
 
 
 def mathml_of(formulas, where: str) -> dict:

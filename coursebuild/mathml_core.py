@@ -25,6 +25,14 @@ a superscript by itself). Temml writes `\\sigma'` as a superscript prime and exp
 drawn at script size, the prime floated small above the letter. Written after its base at
 the base's size, it stands where LaTeX puts it, its foot at the top of a small letter.
 
+`tight_scripts`: TeX puts no space around a relation, a binary operator or punctuation in a
+script or a text-style fraction's numerator and denominator (script style): `\\sum_{n=1}` reads
+"n=1", `p_{n,t_n}` "n,t". Chromium spaces an operator as its dictionary says at any depth, and
+set "n = 1" under a sum with a thick space on each side. The depth is followed as MathML Core
+sets math-depth (scripts one deeper, accents not; a fraction's parts one deeper unless it is in
+display style; `scriptlevel` and `displaystyle` as written), and each operator below depth 0
+gets lspace and rspace 0, except big operators, whose thin space TeX keeps.
+
 Every element of a formula costs style and layout work each time the page is restyled, so
 `slim` drops what draws nothing: a `<semantics>` wrapper with its TeX `<annotation>`, a `<mrow>`
 that holds a whole formula (`<math>` is a row itself), and each `<mrow>` around a single element
@@ -176,6 +184,47 @@ def inline_primes(mathml: str) -> str:
     def rewrite(match):
         root = ET.fromstring(match.group(0))
         _inline_primes(root)
+        return ET.tostring(root, encoding="unicode", short_empty_elements=False)
+
+    return MATH.sub(rewrite, mathml)
+
+
+# Scripts of these elements are drawn smaller, one level deeper (MathML Core's math-depth).
+SCRIPTED = {"msub", "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts"}
+# Operators TeX spaces in every style (a big operator's thin space): left as the browser spaces them.
+LARGE_OPERATORS = set("∑∏∐⋂⋃⨁⨂∫∬∭∮")
+
+
+def _tight_scripts(element: ET.Element, depth: int, display: bool) -> None:
+    tag = _local(element.tag)
+    if element.get("displaystyle") is not None:
+        display = element.get("displaystyle") == "true"
+    level = element.get("scriptlevel")
+    if level is not None and level.lstrip("+-").isdigit():
+        depth = depth + int(level) if level[0] in "+-" else int(level)
+    if (tag == "mo" and depth > 0 and "lspace" not in element.attrib and "rspace" not in element.attrib
+            and element.get("largeop") != "true" and not set(element.text or "") & LARGE_OPERATORS):
+        element.set("lspace", "0em")
+        element.set("rspace", "0em")
+    for index, child in enumerate(element):
+        child_depth, child_display = depth, display
+        if tag in SCRIPTED and index >= 1:
+            accent = (tag in ("mover", "munderover") and index == len(element) - 1 and element.get("accent") == "true"
+                      or tag in ("munder", "munderover") and index == 1 and element.get("accentunder") == "true")
+            child_depth, child_display = depth + (0 if accent else 1), False
+        elif tag == "mfrac":
+            child_depth, child_display = depth + (0 if display else 1), False
+        elif tag == "mroot" and index == 1:
+            child_depth, child_display = depth + 2, False
+        _tight_scripts(child, child_depth, child_display)
+
+
+def tight_scripts(mathml: str) -> str:
+    """Each `<math>` of `mathml` with no space around the operators of its scripts (see the module's docstring)."""
+
+    def rewrite(match):
+        root = ET.fromstring(match.group(0))
+        _tight_scripts(root, 0, root.get("display") == "block")
         return ET.tostring(root, encoding="unicode", short_empty_elements=False)
 
     return MATH.sub(rewrite, mathml)

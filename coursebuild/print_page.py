@@ -13,7 +13,10 @@ print page exactly what it does to every page (formulas, code spans, tables, fon
 - ids made unique per chapter: every id of a chapter becomes `KEY-id` (headings, footnotes,
   figures, tabs), and so does each reference to one (`href="#..."`, `for`, a tab group's `name`);
 - links between course pages point inside the print page (`#KEY-anchor`, `#KEY` for a page's
-  top); other links and images are made relative to print_page/.
+  top); other links and images are made relative to print_page/;
+- no "Code for this figure" boxes (coursebuild/figures.py): the print stylesheet hides them, and
+  they were 7 KB of the page's gzip weight (scripts/lighthouse); each figure's source stays on
+  its own page.
 
 The print page holds about ten thousand elements. Every script that walks or measures them when
 the page loads makes a phone lay all of them out (scripts/lighthouse: performance 46 with
@@ -59,6 +62,7 @@ search:
 """
 
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+FIGURE_CODE = re.compile(r'\s*<details class="example xd-figure-code">.*?</details>', re.S)  # coursebuild/figures.py
 PAGE_INFO = re.compile(r'\s*<aside class="xd-page-(?:info|report)"[^>]*>.*?</aside>', re.S)
 ID_LIKE = re.compile(r'(\s(?:id|for)=")([^"]+)(")')
 TAB_GROUP = re.compile(r'(\sname=")(__tabbed_[^"]+)(")')
@@ -130,7 +134,7 @@ def chapter_content(page_html: str, path: str, keys: dict[str, str]) -> str:
     `keys`: the folder ("softmax/", "" for the home page) of each chapter -> its key.
     """
     article = _one(ARTICLE, page_html, f"<article> in {path}").group(2)
-    content = PAGE_INFO.sub("", article).strip()
+    content = FIGURE_CODE.sub("", PAGE_INFO.sub("", article)).strip()
     key = chapter_key(path)
     base_dir = posixpath.dirname(path)
     base_dir = base_dir + "/" if base_dir else ""

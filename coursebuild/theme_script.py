@@ -19,6 +19,18 @@ event would. Scripts of the site that use `document$` test for it and fall back 
 DOMContentLoaded (copy.js, a11y.js, widget-kit.js), so they do not depend on this order.
 
 The print page loads no Material script at all (coursebuild/print_page.py).
+
+The loader also holds back Material's request for the search index until the reader first goes to
+search. Material requests search/search_index.json (about 90 KB gzip, more than all of the page's
+scripts) with an XMLHttpRequest as it starts, on every page, and parses it on the main thread;
+most readers of a page never search. Wrappers of XMLHttpRequest's open and send, set before the
+bundle runs, hold that one request's send until the search form gets focus (a click on it or on
+the search button, or Material's keyboard shortcuts, which focus it), the search toggle changes,
+or a pointer moves over the search box; Material waits for the response before it sends the
+worker its index, as it always does, and shows "Initializing search" meanwhile. A page opened
+with a query in its address (?q=), or from a search result (?h=, whose words Material highlights
+with the index's word separator), requests it at once. The offline bundle (file://) loads the
+index with a <script> instead, and is not affected.
 """
 
 import re
@@ -31,6 +43,28 @@ BUNDLE_TAG = re.compile(r'<script src="((?:\.\./)*assets/javascripts/bundle\.[0-
 # true when the bundle has run, Material's listener (added by the bundle) will never fire.
 # The mount goes in a task of its own (setTimeout), not in the bundle's.
 LOADER = """<script>(function () {
+  var xhr = XMLHttpRequest.prototype, open = xhr.open, send = xhr.send, index = "search/search_index.json";
+  if (!/[?&][qh]=/.test(location.search)) {
+    xhr.open = function (method, url) {
+      this.xdIndex = String(url).split(/[?#]/)[0].slice(-index.length) === index;
+      return open.apply(this, arguments);
+    };
+    xhr.send = function () {
+      if (!this.xdIndex) return send.apply(this, arguments);
+      xhr.open = open;
+      xhr.send = send;
+      var request = this, args = arguments, started = false;
+      var form = document.forms.namedItem("search"), toggle = document.getElementById("__search");
+      var box = document.querySelector(".md-search");
+      function start() {
+        if (!started) { started = true; send.apply(request, args); }
+      }
+      if (!form || form.contains(document.activeElement)) return start();
+      form.addEventListener("focusin", start);
+      if (toggle) toggle.addEventListener("change", start);
+      if (box) box.addEventListener("pointerover", start);
+    };
+  }
   var parsed = false;
   document.addEventListener("DOMContentLoaded", function () { parsed = true; });
   requestAnimationFrame(function () {

@@ -138,3 +138,23 @@ def test_the_modules_docstring_examples_hold():
 
     results = doctest.testmod(mathml_core)
     assert results.attempted > 0 and results.failed == 0
+
+
+def test_operators_in_scripts_and_text_style_fractions_get_no_space_as_in_tex():
+    # Temml's own MathML for TeX where script style (TeX's rules 5 and 15: no relation, binary or
+    # punctuation space in scripts) and display or text style alternate.
+    import xml.etree.ElementTree as ET
+
+    from coursebuild import math
+
+    def spacing(tex, display):
+        mathml = math.mathml_of([(tex, display)], "test")[tex, display]
+        return [(mo.text, mo.get("lspace"), mo.get("rspace")) for mo in ET.fromstring(mathml).iter("mo")]
+
+    display_sum = spacing(r"\sum_{n=1}^{N} p_{n,t_n} = \frac{a+b}{2}", True)
+    assert ("=", "0em", "0em") in display_sum and (",", "0em", "0em") in display_sum  # n=1, n,t_n
+    assert ("=", None, None) in display_sum and ("+", None, None) in display_sum  # display: spaced
+    assert ("∑", None, None) in display_sum  # the big operator keeps its space
+    assert ("+", "0em", "0em") in spacing(r"\frac{a+b}{2}", False)  # text style: parts in script style
+    assert ("+", None, None) in spacing(r"\dfrac{a+b}{2}", False)  # \dfrac: display style again
+    assert ("=", None, None) in spacing(r"x = \hat{p}", False)

@@ -303,6 +303,8 @@ def test_print_page_is_a_plain_document(built_site):
     assert 'addEventListener("beforeprint"' in text
     images = re.findall(r"<img [^>]*>", text)
     assert len(images) >= 10 and all('loading="lazy"' in image for image in images)
+    # The figures without their source boxes, which the print stylesheet hides anyway.
+    assert text.count('<figure class="xd-figure"') >= 10 and "xd-figure-code" not in text
     assert "_mkdocstrings.css" not in text and "print-site.css" in text
     assert (built_site / "css" / "print-site.css").is_file() and (built_site / "css" / "print-site-material.css").is_file()
 

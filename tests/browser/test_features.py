@@ -108,6 +108,24 @@ def test_search_previews_show_formulas_as_readable_text(tab):
     assert any("D_KL(" in text for text in previews), f"no readable KL formula in the previews: {previews[:3]}"
 
 
+def test_the_search_index_is_fetched_when_the_reader_first_goes_to_search(open_tab):
+    # coursebuild/theme_script.py: a page that is only read never downloads the index (about 90 KB
+    # gzip); the first focus of the search box fetches it once, and search then works.
+    tab = open_tab()
+    fetched = []
+    tab.page.on("request", lambda request: fetched.append(request.url)
+                if urlsplit(request.url).path.endswith("/search/search_index.json") else None)
+    tab.goto("softmax/")
+    tab.page.wait_for_load_state("networkidle")
+    tab.page.wait_for_timeout(500)
+    assert fetched == [], "the search index was fetched before anyone searched"
+    tab.page.click("input.md-search__input")
+    tab.page.keyboard.type("temperature")
+    tab.page.locator("a.md-search-result__link").first.wait_for()
+    assert len(fetched) == 1, fetched
+    assert not tab.external and not tab.take_errors()
+
+
 def snippet_output(code_text):
     """The printed output a snippet shows: its `#> ` lines, in order."""
     return [match["text"] or "" for match in map(OUTPUT.match, code_text.splitlines()) if match]

@@ -222,3 +222,31 @@ def test_each_bracket_pair_spans_its_content_and_stands_against_it(gallery):
             problems.append(f"#{pair['where']} {pair['text']!r}: brackets {gaps[0]:.3f} and {gaps[1]:.3f} em "
                             "away from their content")
     assert not problems, "\n".join(problems)
+
+
+SCRIPT_OPERATORS = """() => [...document.querySelectorAll('.xd-gallery math mo')].filter(mo => {
+  const text = mo.textContent.replace(/[\\u2061-\\u2064]/g, '');
+  return text && !/[()\\[\\]{}|‖∑∏∫⏟^~¯]/.test(text) && Number(getComputedStyle(mo).mathDepth) > 0
+    && mo.previousElementSibling && mo.nextElementSibling;
+}).map(mo => ({id: mo.getAttribute('data-xd-id'), text: mo.textContent, where: mo.closest('.xd-gallery').id,
+               before: mo.previousElementSibling.getAttribute('data-xd-id'),
+               after: mo.nextElementSibling.getAttribute('data-xd-id'), script: mo.parentElement.textContent}))"""
+
+
+def test_operators_in_scripts_stand_against_their_neighbours(gallery):
+    # TeX puts no space around a relation, binary operator or punctuation in script style (the
+    # limit n=1 of a sum, the subscript n,t_n); Chromium gave them their full dictionary space
+    # there, a thick space (0.2 em of the formula's size at script size) on each side of "=".
+    operators = elements(gallery, SCRIPT_OPERATORS)
+    assert {"=", ","} <= {operator["text"] for operator in operators}, operators
+    problems = []
+    for operator in operators:
+        before, mo, after = (ink(gallery, [operator[key]]) for key in ("before", "id", "after"))
+        if not (before and mo and after):
+            continue
+        # Ink to ink: the side bearings of the three glyphs at script size, about 0.1 em at most.
+        gaps = (mo["box"][0] - before["box"][2], after["box"][0] - mo["box"][2])
+        if max(gaps) > 0.12:
+            problems.append(f"#{operator['where']} {operator['script']!r}: {operator['text']!r} "
+                            f"{gaps[0]:.3f} and {gaps[1]:.3f} em from its neighbours")
+    assert not problems, "\n".join(problems)

@@ -51,7 +51,8 @@ def reliability_figure():
         ax.bar(left, diagram.accuracy[filled], width=width, align="edge", color=PALETTE["blue"],
                edgecolor="white", label="accuracy in the bin")
         ax.plot(diagram.confidence[filled], diagram.confidence[filled], linestyle="none",
-                marker="o", color=PALETTE["vermillion"], label="mean confidence in the bin")
+                marker="o", color=PALETTE["vermillion"], markeredgecolor="white",  # white edge: 5:1 on the bars
+                label="mean confidence in the bin")
         ax.plot([0, 1], [0, 1], color=PALETTE["black"], linestyle="--", linewidth=1.2,
                 label="perfect calibration")
         ax.set_title(title)

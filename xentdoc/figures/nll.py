@@ -5,7 +5,7 @@ from matplotlib.patches import Rectangle
 
 import xentdoc
 from xentdoc.figures.registry import figure
-from xentdoc.figures.style import PALETTE, new_figure, text_color_on
+from xentdoc.figures.style import new_figure, outline, text_color_on
 
 # The worked batch of the page: three examples, four classes, one target class each.
 LOGITS = np.array([[2.0, 0.5, -1.0, 0.0], [0.1, 0.2, 3.0, -0.5], [1.5, 1.4, 0.3, 2.5]])
@@ -39,8 +39,7 @@ def nll_picking():
             # blue to yellow through a grey where a fixed threshold left white text below 4.5:1).
             ax.text(col, row, f"{value:.3f}", ha="center", va="center",
                     color=text_color_on(image.cmap(image.norm(value))))
-        ax.add_patch(Rectangle((TARGETS[row] - 0.5, row - 0.5), 1, 1, fill=False,
-                               edgecolor=PALETTE["vermillion"], linewidth=3))
+        ax.add_patch(Rectangle((TARGETS[row] - 0.5, row - 0.5), 1, 1, **outline()))
         ax.text(n_classes - 0.2, row, f"loss {losses[row]:.3f}", ha="left", va="center")
     ax.text(n_classes - 0.2, n_examples - 0.25, f"mean {xentdoc.nll_loss(log_probs, TARGETS):.3f}",
             ha="left", va="top", fontweight="bold")

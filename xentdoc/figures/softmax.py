@@ -114,7 +114,7 @@ def softmax_vs_sigmoids():
                   color=PALETTE["orange"], hatch="//", edgecolor=PALETTE["black"], linewidth=0.5,
                   label="one sigmoid per class")
     _label_bars(ax, bars, ".3f")
-    ax.axhline(0.5, color=PALETTE["vermillion"], linestyle="--", linewidth=1.5, label="threshold 0.5")
+    ax.axhline(0.5, color=PALETTE["black"], linestyle="--", linewidth=1.5, label="threshold 0.5")
     ax.set_xticks(classes, [f"class {c}\nlogit {logit:g}" for c, logit in zip(classes, NOTHING_PRESENT_LOGITS)])
     ax.set_ylabel("probability")
     ax.set_ylim(0, 1)

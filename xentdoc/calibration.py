@@ -246,9 +246,9 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     $$
 
     the mean cross-entropy of the scaled logits (from `xentdoc.log_softmax` with
-    ``temperature=T``, which divides without overflow even for logits near 1e308). The search is a golden-section
-    search over $\log T$ in ``log(bounds)``, run until the bracket is narrower than `xtol` (in
-    $\log T$). It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
+    ``temperature=T``, which divides without overflow even for logits near 1e308). The search
+    is a golden-section search over $\log T$ in ``log(bounds)``, run until the bracket is
+    narrower than `xtol` (in $\log T$). It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
     is convex in the logits, which are linear in $1/T$), so it has one valley in $\log T$ too.
 
     Parameters

@@ -34,10 +34,14 @@ INSPECT = """async () => {
   prose.querySelectorAll("pre, code, math, script, style").forEach(node => node.remove());
   const formulas = [...document.querySelectorAll(".arithmatex math")];
   const fontOf = node => getComputedStyle(node).fontFamily.split(",")[0].replace(/["']/g, "").trim();
+  // Not drawn, so not measured: a formula in a closed box, or in a print-page section away from
+  // the viewport (content-visibility; test_every_math_glyph_comes_from_the_math_font draws those).
+  const undrawn = node => node.closest("details:not([open])") !== null
+    || (node.closest("section.print-page") !== null && !node.checkVisibility({contentVisibilityAuto: true}));
   // A sum in display style (not one inside a fraction, which is compact) drawn with the font's MATH
   // table is taller than a line of text.
   const bigOperators = [...document.querySelectorAll('.arithmatex math[display="block"] :is(munder, munderover) > mo:first-child')]
-    .filter(mo => /[∑∏]/.test(mo.textContent) && getComputedStyle(mo).mathStyle === "normal");
+    .filter(mo => /[∑∏]/.test(mo.textContent) && getComputedStyle(mo).mathStyle === "normal" && !undrawn(mo));
   const lineHeight = parseFloat(getComputedStyle(article).fontSize);
   return {
     scheme: document.body.getAttribute("data-md-color-scheme"),
@@ -48,10 +52,7 @@ INSPECT = """async () => {
     unrendered: [...document.querySelectorAll(".arithmatex")].filter(node => !node.querySelector("math"))
                   .map(node => node.textContent.slice(0, 80)),
     formulas: formulas.length,
-    // Not drawn, so not measured: a formula in a closed box, or in a print-page section away from
-    // the viewport (content-visibility; test_every_math_glyph_comes_from_the_math_font draws those).
-    unsized: formulas.filter(node => node.getBoundingClientRect().width === 0 && node.closest("details:not([open])") === null
-                             && !(node.closest("section.print-page") && !node.checkVisibility({contentVisibilityAuto: true})))
+    unsized: formulas.filter(node => node.getBoundingClientRect().width === 0 && !undrawn(node))
                      .map(node => node.textContent.slice(0, 80)),
     mathFamilies: [...new Set(formulas.map(fontOf))],
     mathFontLoaded: [...document.fonts].some(font => font.family.replace(/["']/g, "") === "xentdoc math" && font.status === "loaded"),

@@ -16,8 +16,9 @@ Rules shared by the three functions:
   in float32: NumPy's float16 sums overflow at 65504), or in float64 when float32 cannot hold
   the `temperature` exactly (it is an argument too: rounded to float32, $T = 10^{39}$ would
   become inf and $T = 10^{-50}$ zero); the result is rounded once to the dtype of `x`. The sum
-  of $\tau$ runs with the axis moved last, so it is NumPy's pairwise sum along any axis. Where $\tau$ is so small that its terms are subnormal, that row's $\tau$ is redone in
-  the next wider dtype (float64, or long double for float64 where NumPy has a wider one).
+  of $\tau$ runs with the axis moved last, so it is NumPy's pairwise sum along any axis.
+  Where $\tau$ is so small that its terms are subnormal, that row's $\tau$ is redone in the
+  next wider dtype (float64, or long double for float64 where NumPy has a wider one).
 - NaN: a NaN anywhere along the axis gives NaN along that axis (a single number for
   `logsumexp`).
 - tolerance: tests/test_accuracy.py compares every result, in float16, float32 and float64,

@@ -365,7 +365,8 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     z, y = input.astype(work, copy=False), target.astype(work, copy=False)
     not_y = 1 - y
     with np.errstate(over="ignore", invalid="ignore"):
-        neg_log_p_t = _times(y, np.asarray(softplus(-z))) + _times(not_y, np.asarray(softplus(z)))
+        softplus_neg, softplus_pos = np.asarray(softplus(-z)), np.asarray(softplus(z))
+        neg_log_p_t = _times(y, softplus_neg) + _times(not_y, softplus_pos)
         one_minus_p_t = y * np.asarray(sigmoid(-z)) + not_y * np.asarray(sigmoid(z))
         modulating = np.power(one_minus_p_t, work.type(gamma))
         hard = (y == 0) | (y == 1)
@@ -374,7 +375,7 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
             # -softplus(+-z) to full relative precision even where sigma rounds to 1. A power of
             # the rounded sigma multiplies its rounding by gamma (417 ulps at gamma = 1e6);
             # exp(-gamma softplus(+-z)) does not.
-            log_base = -np.asarray(softplus(np.where(y == 1, z, -z)))
+            log_base = -np.where(y == 1, softplus_pos, softplus_neg)
             modulating = np.where(hard, np.exp(work.type(gamma) * log_base), modulating)
         losses = modulating * neg_log_p_t
         if alpha >= 0:

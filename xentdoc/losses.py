@@ -620,11 +620,17 @@ def _class_target_losses(args):
         if label_smoothing == 0.0:
             return losses
         losses = (1 - label_smoothing) * losses
+    smooth = _smoothing_terms(args)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return losses + (label_smoothing / args.rows.shape[1]) * smooth
+
+
+def _smoothing_terms(args):
+    """sum_c w_c (-log p_c) per sample of class-index targets, shape (M, 1); 0 where ignored."""
     neg_log_probs = _neg_log_probs(args.rows)
     weighted = neg_log_probs if args.weight is None else _times(args.weight, neg_log_probs)
     with np.errstate(invalid="ignore", over="ignore"):
-        smooth = np.where(target.kept, weighted.sum(axis=1, keepdims=True), 0)
-        return losses + (label_smoothing / args.rows.shape[1]) * smooth
+        return np.where(args.target.kept, weighted.sum(axis=1, keepdims=True), 0)
 
 
 def _smoothed_probabilities(target, label_smoothing, n_classes):
@@ -774,9 +780,7 @@ def _smoothed_mean_over_zero_weight(args):
     with np.errstate(all="ignore"):
         nll = np.where(target.kept, target.target_weight
                        * _neg_log_prob_of_target(args.rows, target.safe_index), 0).sum()
-        neg_log_probs = _neg_log_probs(args.rows)
-        weighted = neg_log_probs if args.weight is None else _times(args.weight, neg_log_probs)
-        smooth = np.where(target.kept, weighted.sum(axis=1, keepdims=True), 0).sum()
+        smooth = _smoothing_terms(args).sum()
         denominator = np.float64(0.0)
         value = (1 - eps) * (nll / denominator) + (eps / args.rows.shape[1]) * (smooth / denominator)
     return np.dtype(args.out_dtype).type(value)

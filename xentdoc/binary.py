@@ -318,7 +318,8 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     `ce = binary_cross_entropy_with_logits(z, y)`, `p_t = p * y + (1 - p) * (1 - y)` and
     `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown `reduction`, $\gamma < 0$ and
     $\alpha > 1$ raise a ValueError; the version of that source read for this function
-    (pytorch/vision commit 148ddaaa5d27abc8300dbb4e689d1aea31892930) checks none of them.
+    (pytorch/vision commit 148ddaaa5d27abc8300dbb4e689d1aea31892930) checks none of them
+    (later releases may check more; torchvision is not installed here to compare).
 
     Computed from the logit, never from a rounded probability: the binary cross-entropy term
     $y\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)$ (which is $-\log p_t$

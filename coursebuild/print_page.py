@@ -22,8 +22,8 @@ The print page holds about ten thousand elements. Every script that walks or mea
 the page loads makes a phone lay all of them out (scripts/lighthouse: performance 46 with
 Material's script and the copy buttons). So it is a plain document:
 
-- Material's script is not loaded (no copy buttons either: the code is for reading and printing;
-  every course page has them). On this page it would only run the search box, which is hidden
+- Material's script is not loaded (no copy buttons either, nor copy.js, which prepares them: the
+  code is for reading and printing; every course page has them). On this page it would only run the search box, which is hidden
   with the site's navigation, and the opening of collapsed boxes for printing, which
   PRINT_DETAILS does.
 - extra.css renders the page section by section as the reader scrolls (`content-visibility`), on
@@ -70,6 +70,8 @@ LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 SIDEBAR_TOC = re.compile(r'(<nav class="md-nav md-nav--secondary"[^>]*>)(.*?)(</nav>)', re.S)
 EXTRA_CSS_LINK = re.compile(r'<link rel="stylesheet" href="\.\./stylesheets/extra\.css">')
+# docs/javascripts/copy.js prepares code blocks for their copy buttons, which this page has none of.
+COPY_SCRIPT = re.compile(r'<script src="\.\./javascripts/copy\.js"(?: defer)?></script>')
 # What the print page hides: the site's navigation and the search box.
 HIDDEN = ("md-sidebar--primary", "md-search")
 
@@ -202,6 +204,8 @@ def make_static(output: str) -> str:
         output = output[:tag.end()] + ' style="display: none"' + output[tag.end():]
     bundle = _one(BUNDLE_TAG, output, "<script> of Material's bundle on the print page")
     output = output[:bundle.start()] + output[bundle.end():]
+    copy_script = _one(COPY_SCRIPT, output, "<script> of javascripts/copy.js on the print page")
+    output = output[:copy_script.start()] + output[copy_script.end():]
     links = "".join(f'<link rel="stylesheet" href="../{css}">' for css in CSS_FILES)
     extra = _one(EXTRA_CSS_LINK, output, "link to stylesheets/extra.css on the print page")
     output = output[:extra.start()] + links + output[extra.start():]

@@ -85,7 +85,8 @@ class ReliabilityDiagram:
     ----------
     bin_edges : ndarray of shape (n_bins + 1,), float64
         The edges $0, 1/M, \\dots, 1$; bin $m$ holds the confidences in
-        (``bin_edges[m]``, ``bin_edges[m + 1]``] (bin 0 also holds a confidence of exactly 0).
+        (``bin_edges[m]``, ``bin_edges[m + 1]``]. No confidence is 0: the largest entry of a row
+        that sums to 1 is at least 1/C.
     counts : ndarray of shape (n_bins,), int64
         How many examples fall in each bin.
     confidence : ndarray of shape (n_bins,), float64

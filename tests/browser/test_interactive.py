@@ -52,11 +52,11 @@ def test_softmax_figure_follows_typed_logits_and_temperature(tab):
     widget = _softmax_widget(tab)
     logits = [3.0, -1.5, 0.25, 7.0]
     for i, value in enumerate(logits):
-        widget.get_by_label(f"Logit of class {i + 1}").fill(str(value))
+        widget.get_by_label(f"Logit of class {i}").fill(str(value))
     widget.get_by_label("Temperature T (exact value)").fill("0.35")
     _check_softmax(widget, logits, 0.35)
     # Large logits and a small temperature: computed without overflow, as xentdoc does.
-    widget.get_by_label("Logit of class 1").fill("900")
+    widget.get_by_label("Logit of class 0").fill("900")
     widget.get_by_label("Temperature T (exact value)").fill("0.05")
     _check_softmax(widget, [900.0, -1.5, 0.25, 7.0], 0.05)
 

@@ -1,7 +1,7 @@
 // Interactive figure: softmax with a temperature slider and editable logits.
 // Placed by <div class="xd-interactive" data-xd-widget="softmax-temperature" data-logits="..."
 // data-temperature="..."></div> on a page. Plain JavaScript, no dependency, no network.
-// Computes as xentdoc.softmax(x, temperature=T) does: divide by T, subtract the maximum,
+// Computes as xentdoc.softmax(z, temperature=T) does: divide by T, subtract the maximum,
 // exponentiate, normalise (log-sum-exp), so large logits or tiny temperatures never overflow.
 (function () {
   "use strict";
@@ -9,7 +9,7 @@
   var el = kit.el, svgEl = kit.svgEl, fmt = kit.fmt;
   var T_MIN = 0.05, T_MAX = 10;
 
-  // log_softmax(x / T) and softmax(x / T), computed stably.
+  // log_softmax(z / T) and softmax(z / T), computed stably.
   function softmaxT(logits, t) {
     var s = logits.map(function (x) { return x / t; });
     var m = Math.max.apply(null, s);
@@ -47,7 +47,7 @@
       var row = el("div", { "class": "xd-control" });
       var input = el("input", { type: "number", id: id + "-x" + i, step: "0.5", value: String(value),
                                 "data-xd": "logit-" + i });
-      row.appendChild(el("label", { "for": input.id }, "Logit of class " + (i + 1)));
+      row.appendChild(el("label", { "for": input.id }, "Logit of class " + i));
       row.appendChild(input);
       controls.appendChild(row);
       return input;
@@ -64,7 +64,7 @@
     var table = el("table", { "class": "xd-numbers" });
     table.appendChild(el("caption", {}, "Softmax of the logits at temperature T"));
     var head = el("tr", {});
-    ["Class", "Logit x", "x / T", "Probability", "Log-probability"].forEach(function (h) {
+    ["Class", "Logit z", "z / T", "Probability", "Log-probability"].forEach(function (h) {
       head.appendChild(el("th", { scope: "col" }, h));
     });
     var thead = el("thead", {}); thead.appendChild(head); table.appendChild(thead);
@@ -93,7 +93,7 @@
       xs.forEach(function (x, i) {
         if (!isFinite(x) || Math.abs(x) > 1e6) {
           logitInputs[i].setAttribute("aria-invalid", "true");
-          problems.push("logit " + (i + 1) + " must be a number between -1000000 and 1000000");
+          problems.push("logit of class " + i + " must be a number between -1000000 and 1000000");
         }
       });
       return { t: t, xs: xs, problems: problems };
@@ -117,11 +117,11 @@
                                         width: band * 0.7, height: barHeight, "class": "xd-bar" }));
         var name = svgEl("text", { x: left + (i + 0.5) * band, y: bottom + 15, "text-anchor": "middle",
                                    "font-size": "11", fill: "currentColor" });
-        name.textContent = "class " + (i + 1);
+        name.textContent = "class " + i;
         svg.appendChild(name);
       });
       svgTitle.textContent = "Bar chart of the softmax probabilities at temperature " + fmt(t) + ": " +
-        result.p.map(function (p, i) { return "class " + (i + 1) + " " + fmt(p); }).join(", ") + ".";
+        result.p.map(function (p, i) { return "class " + i + " " + fmt(p); }).join(", ") + ".";
     }
 
     function update() {
@@ -135,7 +135,7 @@
       tbody.innerHTML = "";
       result.p.forEach(function (p, i) {
         var row = el("tr", { "data-class": String(i) });
-        row.appendChild(el("th", { scope: "row" }, String(i + 1)));
+        row.appendChild(el("th", { scope: "row" }, String(i)));
         row.appendChild(el("td", { "data-xd": "logit" }, fmt(input.xs[i])));
         row.appendChild(el("td", { "data-xd": "scaled" }, fmt(result.scaled[i])));
         row.appendChild(el("td", { "data-xd": "probability" }, fmt(p)));
@@ -144,7 +144,7 @@
       });
       var best = result.p.indexOf(Math.max.apply(null, result.p));
       summary.innerHTML = "";
-      summary.appendChild(document.createTextNode("Largest probability: class " + (best + 1) + ". Log-sum-exp of x / T: "));
+      summary.appendChild(document.createTextNode("Largest probability: class " + best + ". Log-sum-exp of z / T: "));
       summary.appendChild(el("output", { "data-xd": "logsumexp" }, fmt(result.lse)));
       summary.appendChild(document.createTextNode("."));
       draw(result, input.t);

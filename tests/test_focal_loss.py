@@ -326,3 +326,21 @@ def test_large_gamma_near_certainty_against_mpmath(dtype, logit, gamma, label):
     got = xentdoc.sigmoid_focal_loss(z, y, alpha=-1, gamma=gamma)
     ref.assert_close_ulps(got, reference(z, y, -1, gamma), dtype, K,
                           context=f"focal gamma={gamma} y={label}")
+
+
+# Breaker, third round: a soft target near 0 on the side where p_t is small, with a large gamma
+# (gamma p_t near 1, so the loss is well conditioned). 1 - p_t was formed as a sum close to 1,
+# whose absolute rounding the power multiplied by gamma: 7.7 ulps at condition number 2 for
+# gamma = 1e5 in float64, 2e8 ulps at gamma = 1e12, 1.4e4 ulps in float32 at gamma = 1e14.
+_SOFT_LARGE_GAMMA_CASES = [(np.float64, 30.0, 1e-5, 1e5), (np.float64, 40.0, 1e-12, 1e12),
+                           (np.float32, 30.0, 1e-10, 1e10), (np.float32, 40.0, 1e-14, 1e14)]
+
+
+@pytest.mark.parametrize("dtype, logit, target, gamma", _SOFT_LARGE_GAMMA_CASES)
+@pytest.mark.parametrize("alpha", [-1.0, 0.25])
+def test_soft_target_large_gamma_against_mpmath(dtype, logit, target, gamma, alpha):
+    z = np.array([logit, logit, 2 * logit, 0.5], dtype)
+    y = np.array([target, 2 * target, target, target], dtype)
+    got = xentdoc.sigmoid_focal_loss(z, y, alpha=alpha, gamma=gamma)
+    ref.assert_close_ulps(got, reference(z, y, alpha, gamma, with_target=True), dtype, K,
+                          context=f"focal soft y={target} gamma={gamma}")

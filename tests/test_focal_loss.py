@@ -265,7 +265,7 @@ def test_every_negative_alpha_means_no_weighting():
     x = adversarial_logits(np.float64)
     y = np.random.default_rng(6).choice([0.0, 1.0], size=x.shape)
     unweighted = xentdoc.sigmoid_focal_loss(x, y, alpha=-1)
-    for alpha in (-0.5, -1e-9, -3.0):
+    for alpha in (-0.5, -1e-9, -3.0, -10**400):
         np.testing.assert_array_equal(xentdoc.sigmoid_focal_loss(x, y, alpha=alpha), unweighted)
 
 
@@ -294,6 +294,8 @@ def test_infinite_logits_and_nan():
     ({"alpha": 1.5}, ValueError, r"`alpha` must be a weight in \[0, 1\], or negative"),
     ({"alpha": np.nan}, ValueError, "`alpha`"),
     ({"alpha": None}, TypeError, "`alpha` must be a real number"),
+    ({"gamma": 10**400}, ValueError, "`gamma` must be a finite number >= 0"),  # OverflowError before
+    ({"alpha": 10**400}, ValueError, "`alpha` must be a weight in"),
     ({"reduction": "avg"}, ValueError, "`reduction` must be 'none', 'mean' or 'sum'"),
     ({"reduction": None}, TypeError, "`reduction`"),
 ])

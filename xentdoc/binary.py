@@ -246,19 +246,27 @@ def _largest(weight) -> float:
         return float(np.nanmax(np.abs(weight))) if not np.all(np.isnan(weight)) else 0.0
 
 
+def _as_float(value) -> float:
+    """A real number as a float; an integer beyond the float64 range becomes +-inf."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
 def _check_focal_parameters(alpha, gamma):
     """`alpha` and `gamma` of `sigmoid_focal_loss` as floats, or a ValueError/TypeError naming them."""
     for name, value in (("alpha", alpha), ("gamma", gamma)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"`{name}` must be a real number, got {value!r}.")
-    alpha, gamma = float(alpha), float(gamma)
-    if not np.isfinite(gamma) or gamma < 0:
+    alpha_value, gamma_value = _as_float(alpha), _as_float(gamma)
+    if not np.isfinite(gamma_value) or gamma_value < 0:
         raise ValueError(f"`gamma` must be a finite number >= 0, got {gamma!r}.")
-    if np.isnan(alpha) or alpha > 1:
+    if np.isnan(alpha_value) or alpha_value > 1:
         raise ValueError(
             f"`alpha` must be a weight in [0, 1], or negative for no weighting, got {alpha!r}."
         )
-    return alpha, gamma
+    return alpha_value, gamma_value
 
 
 def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):

@@ -158,6 +158,20 @@ def _one_hot(labels, num_classes):
     return np.eye(num_classes)[labels]
 
 
+def _probs_and_residual(logits, labels):
+    """p = softmax(z) in float64 and r = p - y, with r_t = -(sum of the other p_c).
+
+    The softmax of the exact logits runs in float64 whatever their dtype (rounding p to float16
+    or float32 first would round the result twice), and r_t is not p_t - 1: where p_t is near 1
+    that difference keeps only the rounding of p_t (for z = [40, 0], t = 0 it is 0 instead of
+    -4.2e-18), while the other probabilities sum to it to their full relative precision.
+    """
+    probs = np.asarray(softmax(logits.astype(np.float64)))
+    target = _one_hot(labels, logits.shape[-1]).astype(bool)
+    others = np.sum(np.where(target, 0.0, probs), axis=-1, keepdims=True)
+    return probs, np.where(target, -others, probs)
+
+
 def squared_error(logits, labels):
     r"""Squared error of the softmax probabilities against one-hot targets, averaged over examples.
 
@@ -174,14 +188,16 @@ def squared_error(logits, labels):
     --------
     `logits` has shape (N, C) with N >= 1 (a real array: float16, float32 and float64 keep
     their dtype, as in the rest of the package; integers are read as float64); `labels` holds N
-    integer class indices in ``range(C)``. The sum runs in float64 and the result is rounded
-    once to the dtype of `logits`.
+    integer class indices in ``range(C)``. The softmax and the sum run in float64 and the
+    result is rounded once to the dtype of `logits`; the target's $p_t - 1$ is taken as minus
+    the sum of the other probabilities, which keeps a confident right answer's tiny loss
+    (tests/test_regressions_flags_training.py compares both functions with mpmath).
 
     >>> round(float(squared_error([[0.0, 0.0]], [0])), 6)    # p = (0.5, 0.5): 0.25 + 0.25
     0.5
     """
     logits, labels = _check_logits_and_labels(logits, labels)
-    residual = softmax(logits).astype(np.float64) - _one_hot(labels, logits.shape[-1])
+    _, residual = _probs_and_residual(logits, labels)
     return np.mean(np.sum(residual**2, axis=-1)).astype(logits.dtype)
 
 
@@ -209,10 +225,14 @@ def squared_error_grad(logits, labels):
     array([[-0.5,  0.5]])
     """
     logits, labels = _check_logits_and_labels(logits, labels)
-    probs = softmax(logits).astype(np.float64)
-    residual = probs - _one_hot(labels, logits.shape[-1])
-    weighted_residual = np.sum(residual * probs, axis=-1, keepdims=True)
-    return (2.0 * probs * (residual - weighted_residual) / len(labels)).astype(logits.dtype)
+    probs, residual = _probs_and_residual(logits, labels)
+    # The bracket r_j - sum_k r_k p_k as sum_k p_k (r_j - r_k) (the p_k sum to 1): for the
+    # target and for the class the model is sure of, every term has the same sign, where
+    # r_j - sum_k r_k p_k cancels (0 instead of 1.7e-17 for the sure class of [40, 0], t = 1).
+    bracket = np.zeros_like(probs)
+    for k in range(probs.shape[-1]):
+        bracket += probs[:, k:k + 1] * (residual - residual[:, k:k + 1])
+    return (2.0 * probs * bracket / len(labels)).astype(logits.dtype)
 
 
 def confidently_wrong_weights(scale: float = 2.0):

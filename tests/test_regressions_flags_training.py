@@ -310,3 +310,25 @@ def test_squared_error_and_grad_against_mpmath(dtype, logits, labels):
                           context="squared_error")
     ref.assert_close_ulps(squared_error_grad(logits, labels), grad_ref, dtype, 2.0, extra=2.0,
                           context="squared_error_grad")
+
+
+@pytest.mark.parametrize("scale, error", [(np.inf, ValueError), (-2.0, ValueError), (0.0, ValueError),
+                                          ("2", TypeError), (np.array([1.0, 2.0]), TypeError),
+                                          (10**400, ValueError)])
+def test_confidently_wrong_weights_checks_its_scale(scale, error):
+    """np.inf gave NaN weights and a RuntimeWarning, "2" and arrays NumPy's own errors."""
+    from xentdoc.training import confidently_wrong_weights
+    with pytest.raises(error, match="`scale` must be a positive"):
+        confidently_wrong_weights(scale)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: make_blobs(spread=10**400),
+    lambda: train(*make_blobs(points_per_class=2), learning_rate=10**400),
+    lambda: xentdoc.softmax(np.zeros(2), temperature=10**400),
+    lambda: xentdoc.entropy(np.array([0.5, 0.5]), base=10**400),
+])
+def test_integers_beyond_float64_raise_the_error_naming_the_parameter(call):
+    """An OverflowError ('int too large to convert to float') before."""
+    with pytest.raises(ValueError, match="must be a positive finite number"):
+        call()

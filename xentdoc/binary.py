@@ -39,6 +39,7 @@ from xentdoc._validation import (
     check_unit_interval,
     compute_dtype,
     extended_dtype,
+    real_to_float,
     tiny_threshold,
 )
 from xentdoc.losses import _reduce
@@ -246,20 +247,12 @@ def _largest(weight) -> float:
         return float(np.nanmax(np.abs(weight))) if not np.all(np.isnan(weight)) else 0.0
 
 
-def _as_float(value) -> float:
-    """A real number as a float; an integer beyond the float64 range becomes +-inf."""
-    try:
-        return float(value)
-    except OverflowError:
-        return float("inf") if value > 0 else float("-inf")
-
-
 def _check_focal_parameters(alpha, gamma):
     """`alpha` and `gamma` of `sigmoid_focal_loss` as floats, or a ValueError/TypeError naming them."""
     for name, value in (("alpha", alpha), ("gamma", gamma)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"`{name}` must be a real number, got {value!r}.")
-    alpha_value, gamma_value = _as_float(alpha), _as_float(gamma)
+    alpha_value, gamma_value = real_to_float(alpha), real_to_float(gamma)
     if not np.isfinite(gamma_value) or gamma_value < 0:
         raise ValueError(f"`gamma` must be a finite number >= 0, got {gamma!r}.")
     if np.isnan(alpha_value) or alpha_value > 1:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_distribution, refuse_masked
+from xentdoc._validation import as_float_array, check_distribution, real_to_float, refuse_masked
 from xentdoc.softmax import log_softmax
 
 __all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
@@ -241,14 +241,6 @@ def expected_calibration_error(probs, labels, n_bins=15) -> float:
     return reliability_diagram(probs, labels, n_bins).ece
 
 
-def _as_float(value) -> float:
-    """A real number as a float; an integer beyond the float64 range becomes +-inf (not finite)."""
-    try:
-        return float(value)
-    except OverflowError:
-        return float("inf") if value > 0 else float("-inf")
-
-
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0  # 0.618...
 
 
@@ -326,12 +318,12 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     for value in (low, high):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"`bounds` must hold two positive numbers, got {bounds!r}.")
-    low, high = _as_float(low), _as_float(high)
+    low, high = real_to_float(low), real_to_float(high)
     if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
         raise ValueError(f"`bounds` must be two finite temperatures with 0 < low < high, got {bounds!r}.")
     if isinstance(xtol, (bool, np.bool_)) or not isinstance(xtol, numbers.Real):
         raise TypeError(f"`xtol` must be a positive number, got {xtol!r}.")
-    if not (np.isfinite(_as_float(xtol)) and xtol > 0):
+    if not (np.isfinite(real_to_float(xtol)) and xtol > 0):
         raise ValueError(f"`xtol` must be a positive finite number, got {xtol!r}.")
     xtol = float(xtol)
 

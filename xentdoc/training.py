@@ -243,6 +243,8 @@ def confidently_wrong_weights(scale: float = 2.0):
     blob centre points at the class *before* its own. Most points follow their centre; the few
     near the boundaries between blobs do not, and some of those start out right. This is the
     situation a real model meets after a bad initialisation or when its labels get permuted.
+    `scale` is a positive finite number (a TypeError or ValueError naming it otherwise): a
+    negative one would aim each centre away from the class before its own.
 
     Examples
     --------
@@ -254,6 +256,7 @@ def confidently_wrong_weights(scale: float = 2.0):
     >>> [int((top == (labels + shift) % 3).sum()) for shift in (-1, 0, 1)]  # class before, own, after
     [170, 4, 6]
     """
+    scale = check_positive_scalar(scale, "scale")
     next_class = np.roll(np.arange(len(BLOB_CENTERS)), -1)
     return scale * BLOB_CENTERS[next_class].T
 

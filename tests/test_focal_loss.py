@@ -346,3 +346,13 @@ def test_soft_target_large_gamma_against_mpmath(dtype, logit, target, gamma, alp
     got = xentdoc.sigmoid_focal_loss(z, y, alpha=alpha, gamma=gamma)
     ref.assert_close_ulps(got, reference(z, y, alpha, gamma, with_target=True), dtype, K,
                           context=f"focal soft y={target} gamma={gamma}")
+
+
+def test_targets_outside_0_1_raise_here_while_torchvision_formula_returns_a_negative_loss():
+    """The docstring's claim: torch's BCE with logits accepts y = 2, and the formula goes negative."""
+    torch = require("torch")
+    z, y = np.array([0.5, 3.0]), np.array([2.0, -1.0])
+    theirs = torchvision_sigmoid_focal_loss(torch.tensor(z), torch.tensor(y), alpha=-1).numpy()
+    assert theirs[0] < 0 and np.all(np.isfinite(theirs))
+    with pytest.raises(ValueError, match=r"`target` must hold probabilities in \[0, 1\]"):
+        xentdoc.sigmoid_focal_loss(z, y, alpha=-1)

@@ -317,8 +317,10 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     `target`, as in xentdoc's other losses, so a call by keyword with torchvision's names raises
     a TypeError. That function computes `p = sigmoid(z)`,
     `ce = binary_cross_entropy_with_logits(z, y)`, `p_t = p * y + (1 - p) * (1 - y)` and
-    `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown `reduction`, $\gamma < 0$ and
-    $\alpha > 1$ raise a ValueError; the version of that source read for this function
+    `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown `reduction`, $\gamma < 0$,
+    $\alpha > 1$ and targets outside $[0, 1]$ raise a ValueError (for $y = 2$ that formula
+    returns a negative loss, as torch's `binary_cross_entropy_with_logits` accepts any
+    target); the version of that source read for this function
     (pytorch/vision commit 148ddaaa5d27abc8300dbb4e689d1aea31892930) checks none of them
     (later releases may check more; torchvision is not installed here to compare).
 

@@ -155,7 +155,10 @@ def _check_logits_and_labels(logits, labels):
 
 
 def _one_hot(labels, num_classes):
-    return np.eye(num_classes)[labels]
+    """(N, C) one-hot rows, without the (C, C) identity (800 MB for C = 10,000)."""
+    one_hot = np.zeros((len(labels), num_classes))
+    one_hot[np.arange(len(labels)), labels] = 1.0
+    return one_hot
 
 
 def _probs_and_residual(logits, labels):
@@ -219,19 +222,27 @@ def squared_error_grad(logits, labels):
     Examples
     --------
     Same inputs as `squared_error`; the result has the shape and dtype of `logits` (computed
-    in float64, rounded once).
+    in float64, rounded once). The target's entry and that of the class the model is sure of
+    are formed without cancellation, so they keep their tiny values (compared with mpmath in
+    tests/test_regressions_flags_training.py); between two other classes of nearly equal
+    probability, an entry keeps only the rounding of their difference.
 
     >>> squared_error_grad([[0.0, 0.0]], [0])
     array([[-0.5,  0.5]])
     """
     logits, labels = _check_logits_and_labels(logits, labels)
     probs, residual = _probs_and_residual(logits, labels)
-    # The bracket r_j - sum_k r_k p_k as sum_k p_k (r_j - r_k) (the p_k sum to 1): for the
-    # target and for the class the model is sure of, every term has the same sign, where
-    # r_j - sum_k r_k p_k cancels (0 instead of 1.7e-17 for the sure class of [40, 0], t = 1).
-    bracket = np.zeros_like(probs)
-    for k in range(probs.shape[-1]):
-        bracket += probs[:, k:k + 1] * (residual - residual[:, k:k + 1])
+    rows = np.arange(len(labels))
+    bracket = residual - np.sum(residual * probs, axis=-1, keepdims=True)
+    # The bracket is sum_k p_k (r_j - r_k) (the p_k sum to 1). For the class the model is
+    # sure of, every term of that sum is >= 0, while r_j - sum_k r_k p_k cancels (0 instead of
+    # 1.7e-17 for [40, 0], t = 1); for the target it is -sum_k r_k^2, with no cancellation.
+    # (Between two other classes of nearly equal p, p_j - p_k keeps only their rounding.)
+    top = np.argmax(probs, axis=-1)
+    sure = top != labels
+    gap = residual[rows, top][:, None] - residual
+    bracket[rows[sure], top[sure]] = np.sum(probs * gap, axis=-1)[sure]
+    bracket[rows, labels] = -np.sum(residual**2, axis=-1)
     return (2.0 * probs * bracket / len(labels)).astype(logits.dtype)
 
 

@@ -220,3 +220,27 @@ def test_fit_temperature_on_a_loss_that_does_not_change_with_t_returns_the_lower
     values = {torch_nll(logits, labels, t) for t in (0.05, 0.3, 1.0, 7.0, 20.0)}
     assert len(values) == 1
     assert fit_temperature(logits, labels, bounds=(0.05, 20.0)) == pytest.approx(0.05, rel=1e-8)
+
+
+@pytest.mark.parametrize("logits, labels, bounds", [
+    ([[np.finfo(np.float64).max, 0.0]], [1], (0.05, 1.5)),
+    ([[np.finfo(np.float64).max, 0.0], [0.0, 1.0]], [1, 1], (0.05, 3.0)),
+])
+def test_fit_temperature_moves_away_from_temperatures_whose_loss_overflows(logits, labels, bounds):
+    """Both inner points of the first bracket had a loss beyond float64 (inf) and the tie sent the
+    search to the lower bound, where the loss is beyond float64; in mpmath (torch gives NaN there,
+    from z / T = inf) the loss falls all the way to the upper bound, where it is finite."""
+    import mpmath
+
+    def mp_nll(t):
+        rows = [[mpmath.mpf(float(v)) / mpmath.mpf(float(t)) for v in row] for row in logits]
+        return mpmath.fsum(mpmath.log(mpmath.fsum(mpmath.exp(v - max(row)) for v in row)) + max(row)
+                           - row[label] for row, label in zip(rows, labels)) / len(labels)
+
+    grid = np.exp(np.linspace(np.log(bounds[0]), np.log(bounds[1]), 41))
+    nll = [mp_nll(t) for t in grid]
+    top = mpmath.mpf(float(np.finfo(np.float64).max))
+    assert nll[0] > top and nll[-1] < top and all(b < a for a, b in zip(nll, nll[1:]))
+    logits = np.array(logits)
+    got = fit_temperature(logits, labels, bounds=bounds)
+    assert got == pytest.approx(bounds[1], rel=1e-8)

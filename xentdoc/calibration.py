@@ -341,7 +341,9 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     loss_c, loss_d = loss(c), loss(d)
     while b - a > xtol:
         width = b - a
-        if loss_c <= loss_d:  # the minimum lies in [a, d]
+        # The minimum lies in [a, d], except on a tie of two losses beyond float64: the loss,
+        # convex in 1/T and log C at 1/T = 0, overflows only towards small T.
+        if loss_c < loss_d or (loss_c == loss_d and loss_c != np.inf):
             b, d, loss_d = d, c, loss_c
             c = b - _GOLDEN * (b - a)
             loss_c = loss(c)

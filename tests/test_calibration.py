@@ -244,3 +244,13 @@ def test_fit_temperature_moves_away_from_temperatures_whose_loss_overflows(logit
     logits = np.array(logits)
     got = fit_temperature(logits, labels, bounds=bounds)
     assert got == pytest.approx(bounds[1], rel=1e-8)
+
+
+def test_a_tie_predicts_the_first_of_the_tied_classes():
+    """The module docstring's rule for ties: [0.4, 0.4, 0.2] is right for t = 0 only (not for
+    t = 1, though class 1 has the same top probability); [0.25, 0.5, 0.25] for t = 1."""
+    probs = np.array([[0.4, 0.4, 0.2]] * 2 + [[0.25, 0.5, 0.25]])
+    diagram = reliability_diagram(probs, [0, 1, 1], n_bins=1)
+    assert diagram.accuracy[0] == pytest.approx(2 / 3, rel=1e-15)
+    diagram = reliability_diagram(probs, [1, 1, 1], n_bins=1)
+    assert diagram.accuracy[0] == pytest.approx(1 / 3, rel=1e-15)

@@ -3,8 +3,8 @@ r"""Calibration: do the model's probabilities match how often it is right?
 A classifier is *calibrated* when, among the examples to which it gives a top probability of
 about 0.8, about 80% are classified correctly. With $p_n = \operatorname{softmax}(z_n)$ the
 model's probabilities for example $n$, its **confidence** is $\hat p_n = \max_c p_{n,c}$ and its
-**prediction** $\hat t_n = \arg\max_c p_{n,c}$; the example counts as correct when
-$\hat t_n = t_n$.
+**prediction** $\hat t_n = \arg\max_c p_{n,c}$ (the first of tied classes, as
+`numpy.argmax`); the example counts as correct when $\hat t_n = t_n$.
 
 - `reliability_diagram` sorts the examples into equal-width bins of confidence and returns, per
   bin, the mean confidence and the fraction correct (the accuracy): the data of a reliability

@@ -169,3 +169,88 @@ def test_fit_temperature_with_huge_logits_no_overflow(scale):
     logits = np.array([[scale, 0.0], [0.0, scale], [scale, -scale]])
     got = xentdoc.fit_temperature(logits, [0, 1, 0], bounds=(1e-10, 1.0))
     assert got == pytest.approx(1e-10, rel=1e-8)
+
+
+@pytest.mark.parametrize("xtol", [1e-16, 1e-300, 5e-324])
+def test_fit_temperature_stops_when_float64_cannot_narrow_the_bracket(xtol, monkeypatch):
+    """An xtol below the spacing of log T ran the search forever (breaker, third round)."""
+    logits, labels = random_problem(1)
+    calls = []
+    real_log_softmax = xentdoc.calibration.log_softmax
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 10_000:  # about 80 halvings by the golden ratio reach float64's spacing
+            raise RuntimeError("fit_temperature does not stop")
+        return real_log_softmax(*args, **kwargs)
+
+    monkeypatch.setattr(xentdoc.calibration, "log_softmax", counted)
+    got = fit_temperature(logits, labels, xtol=xtol)
+    reference = scipy_optimize.minimize_scalar(
+        lambda log_t: torch_nll(logits, labels, np.exp(log_t)),
+        bounds=(np.log(0.05), np.log(20.0)), method="bounded", options={"xatol": 1e-10})
+    assert np.log(got) == pytest.approx(reference.x, abs=1e-5)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"bounds": (1.0, 10**400)}, ValueError, "`bounds` must be two finite temperatures"),
+    ({"bounds": (-10**400, 1.0)}, ValueError, "`bounds` must be two finite temperatures"),
+    ({"xtol": 10**400}, ValueError, "`xtol` must be a positive finite number"),
+])
+def test_fit_temperature_integers_beyond_float64_raise_naming_the_parameter(kwargs, error, match):
+    """A TypeError from np.isfinite before (breaker, third round)."""
+    with pytest.raises(error, match=match):
+        fit_temperature([[1.0, 2.0]], [0], **kwargs)
+
+
+@pytest.mark.parametrize("function", [expected_calibration_error, reliability_diagram])
+def test_calibration_ragged_labels_and_huge_n_bins_raise_naming_the_parameter(function):
+    """NumPy's own 'inhomogeneous shape' and 'Maximum allowed size' errors before."""
+    with pytest.raises(TypeError, match="`labels` must be an array of integer class indices"):
+        function(GOOD_PROBS, [0, [1]])
+    for n_bins in (10**30, 2**62):
+        with pytest.raises(ValueError, match="`n_bins` = .* is too large"):
+            function(GOOD_PROBS, GOOD_LABELS, n_bins)
+
+
+@pytest.mark.parametrize("logits", [np.zeros((4, 3)), np.array([[5.0, 5.0], [-3.0, -3.0]])])
+def test_fit_temperature_on_a_loss_that_does_not_change_with_t_returns_the_lower_bound(logits):
+    """The docstring's claim; torch's NLL is the same at every T for rows of equal logits."""
+    labels = np.arange(len(logits)) % logits.shape[1]
+    values = {torch_nll(logits, labels, t) for t in (0.05, 0.3, 1.0, 7.0, 20.0)}
+    assert len(values) == 1
+    assert fit_temperature(logits, labels, bounds=(0.05, 20.0)) == pytest.approx(0.05, rel=1e-8)
+
+
+@pytest.mark.parametrize("logits, labels, bounds", [
+    ([[np.finfo(np.float64).max, 0.0]], [1], (0.05, 1.5)),
+    ([[np.finfo(np.float64).max, 0.0], [0.0, 1.0]], [1, 1], (0.05, 3.0)),
+])
+def test_fit_temperature_moves_away_from_temperatures_whose_loss_overflows(logits, labels, bounds):
+    """Both inner points of the first bracket had a loss beyond float64 (inf) and the tie sent the
+    search to the lower bound, where the loss is beyond float64; in mpmath (torch gives NaN there,
+    from z / T = inf) the loss falls all the way to the upper bound, where it is finite."""
+    import mpmath
+
+    def mp_nll(t):
+        rows = [[mpmath.mpf(float(v)) / mpmath.mpf(float(t)) for v in row] for row in logits]
+        return mpmath.fsum(mpmath.log(mpmath.fsum(mpmath.exp(v - max(row)) for v in row)) + max(row)
+                           - row[label] for row, label in zip(rows, labels)) / len(labels)
+
+    grid = np.exp(np.linspace(np.log(bounds[0]), np.log(bounds[1]), 41))
+    nll = [mp_nll(t) for t in grid]
+    top = mpmath.mpf(float(np.finfo(np.float64).max))
+    assert nll[0] > top and nll[-1] < top and all(b < a for a, b in zip(nll, nll[1:]))
+    logits = np.array(logits)
+    got = fit_temperature(logits, labels, bounds=bounds)
+    assert got == pytest.approx(bounds[1], rel=1e-8)
+
+
+def test_a_tie_predicts_the_first_of_the_tied_classes():
+    """The module docstring's rule for ties: [0.4, 0.4, 0.2] is right for t = 0 only (not for
+    t = 1, though class 1 has the same top probability); [0.25, 0.5, 0.25] for t = 1."""
+    probs = np.array([[0.4, 0.4, 0.2]] * 2 + [[0.25, 0.5, 0.25]])
+    diagram = reliability_diagram(probs, [0, 1, 1], n_bins=1)
+    assert diagram.accuracy[0] == pytest.approx(2 / 3, rel=1e-15)
+    diagram = reliability_diagram(probs, [1, 1, 1], n_bins=1)
+    assert diagram.accuracy[0] == pytest.approx(1 / 3, rel=1e-15)

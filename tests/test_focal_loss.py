@@ -265,7 +265,7 @@ def test_every_negative_alpha_means_no_weighting():
     x = adversarial_logits(np.float64)
     y = np.random.default_rng(6).choice([0.0, 1.0], size=x.shape)
     unweighted = xentdoc.sigmoid_focal_loss(x, y, alpha=-1)
-    for alpha in (-0.5, -1e-9, -3.0):
+    for alpha in (-0.5, -1e-9, -3.0, -10**400):
         np.testing.assert_array_equal(xentdoc.sigmoid_focal_loss(x, y, alpha=alpha), unweighted)
 
 
@@ -294,6 +294,8 @@ def test_infinite_logits_and_nan():
     ({"alpha": 1.5}, ValueError, r"`alpha` must be a weight in \[0, 1\], or negative"),
     ({"alpha": np.nan}, ValueError, "`alpha`"),
     ({"alpha": None}, TypeError, "`alpha` must be a real number"),
+    ({"gamma": 10**400}, ValueError, "`gamma` must be a finite number >= 0"),  # OverflowError before
+    ({"alpha": 10**400}, ValueError, "`alpha` must be a weight in"),
     ({"reduction": "avg"}, ValueError, "`reduction` must be 'none', 'mean' or 'sum'"),
     ({"reduction": None}, TypeError, "`reduction`"),
 ])
@@ -326,3 +328,31 @@ def test_large_gamma_near_certainty_against_mpmath(dtype, logit, gamma, label):
     got = xentdoc.sigmoid_focal_loss(z, y, alpha=-1, gamma=gamma)
     ref.assert_close_ulps(got, reference(z, y, -1, gamma), dtype, K,
                           context=f"focal gamma={gamma} y={label}")
+
+
+# Breaker, third round: a soft target near 0 on the side where p_t is small, with a large gamma
+# (gamma p_t near 1, so the loss is well conditioned). 1 - p_t was formed as a sum close to 1,
+# whose absolute rounding the power multiplied by gamma: 7.7 ulps at condition number 2 for
+# gamma = 1e5 in float64, 2e8 ulps at gamma = 1e12, 1.4e4 ulps in float32 at gamma = 1e14.
+_SOFT_LARGE_GAMMA_CASES = [(np.float64, 30.0, 1e-5, 1e5), (np.float64, 40.0, 1e-12, 1e12),
+                           (np.float32, 30.0, 1e-10, 1e10), (np.float32, 40.0, 1e-14, 1e14)]
+
+
+@pytest.mark.parametrize("dtype, logit, target, gamma", _SOFT_LARGE_GAMMA_CASES)
+@pytest.mark.parametrize("alpha", [-1.0, 0.25])
+def test_soft_target_large_gamma_against_mpmath(dtype, logit, target, gamma, alpha):
+    z = np.array([logit, logit, 2 * logit, 0.5], dtype)
+    y = np.array([target, 2 * target, target, target], dtype)
+    got = xentdoc.sigmoid_focal_loss(z, y, alpha=alpha, gamma=gamma)
+    ref.assert_close_ulps(got, reference(z, y, alpha, gamma, with_target=True), dtype, K,
+                          context=f"focal soft y={target} gamma={gamma}")
+
+
+def test_targets_outside_0_1_raise_here_while_torchvision_formula_returns_a_negative_loss():
+    """The docstring's claim: torch's BCE with logits accepts y = 2, and the formula goes negative."""
+    torch = require("torch")
+    z, y = np.array([0.5, 3.0]), np.array([2.0, -1.0])
+    theirs = torchvision_sigmoid_focal_loss(torch.tensor(z), torch.tensor(y), alpha=-1).numpy()
+    assert theirs[0] < 0 and np.all(np.isfinite(theirs))
+    with pytest.raises(ValueError, match=r"`target` must hold probabilities in \[0, 1\]"):
+        xentdoc.sigmoid_focal_loss(z, y, alpha=-1)

@@ -239,3 +239,96 @@ def test_training_rejects_a_bad_initial_bias(bias, error):
     features, labels = xentdoc.training.make_blobs(points_per_class=2)
     with pytest.raises(error, match="initial_bias"):
         xentdoc.training.train(features, labels, steps=1, initial_bias=bias)
+
+
+# --------------------------------------------------------------------------------------------
+# Breaker, third round: squared_error and its gradient against mpmath
+# --------------------------------------------------------------------------------------------
+
+
+def _mp_squared_error_and_grad(logits, labels):
+    """(loss, gradient) of the squared error at the exact logits, at mpmath's 60 digits."""
+    import reference as ref
+    from mpmath import mp
+
+    def value_and_grad(z):
+        n, c = z.shape
+        loss, grad = ref.ZERO, np.empty(z.shape, dtype=object)
+        for i in range(n):
+            top = max(z[i])
+            e = [mp.exp(v - top) for v in z[i]]
+            total = mp.fsum(e)
+            p = [v / total for v in e]
+            r = [p[j] - (1 if j == labels[i] else 0) for j in range(c)]
+            loss += mp.fsum(v * v for v in r) / n
+            s = mp.fsum(r[k] * p[k] for k in range(c))
+            for j in range(c):
+                grad[i, j] = 2 * p[j] * (r[j] - s) / n
+        return loss, grad
+
+    z = ref.to_mp(logits)
+    loss, grad = value_and_grad(z)
+    # Condition numbers sum_i |z_i d f / d z_i| / |f| by central differences at 60 digits.
+    h = mp.mpf(10) ** -25
+    loss_cond, grad_cond = ref.ZERO, np.zeros(z.shape, dtype=object)
+    for index in np.ndindex(z.shape):
+        up, down = z.copy(), z.copy()
+        up[index] += h
+        down[index] -= h
+        (l_up, g_up), (l_down, g_down) = value_and_grad(up), value_and_grad(down)
+        loss_cond += abs(z[index] * (l_up - l_down) / (2 * h))
+        for other in np.ndindex(z.shape):
+            grad_cond[other] += abs(z[index] * (g_up[other] - g_down[other]) / (2 * h))
+    loss_ref = ref.Ref(loss, ref._cond(loss_cond, loss))
+    grad_ref = ref.Ref(grad, np.array([[ref._cond(grad_cond[i, j], grad[i, j])
+                                        for j in range(z.shape[1])] for i in range(z.shape[0])],
+                                      dtype=object))
+    return loss_ref, grad_ref
+
+
+_CONFIDENT_LOGITS = [
+    (np.float64, [[40.0, 0.0]], [0]),                      # confidently right: 2 sigma(-40)^2
+    (np.float64, [[40.0, 0.0]], [1]),                      # confidently wrong
+    (np.float64, [[30.0, -2.0, 1.0], [0.5, 25.0, -1.0]], [0, 2]),
+    (np.float64, [[0.3, -0.2, 0.1], [2.0, 1.0, -1.0]], [1, 0]),
+    (np.float32, [[12.0, 0.0]], [0]),
+    (np.float32, [[12.0, 0.0, -3.0], [1.0, 9.0, 0.0]], [0, 0]),
+    (np.float16, [[5.0, 0.0]], [0]),
+    (np.float16, [[3.0, 0.0, 1.0]], [1]),
+]
+
+
+@pytest.mark.parametrize("dtype, logits, labels", _CONFIDENT_LOGITS)
+def test_squared_error_and_grad_against_mpmath(dtype, logits, labels):
+    """p_t - 1 was formed from the rounded p_t (the loss of [[40, 0]], label 0, came out half its
+    value, and its gradient too), and float16/float32 logits had their softmax rounded to their
+    dtype before the float64 sum: the results were rounded twice."""
+    import reference as ref
+    logits = np.array(logits, dtype)
+    loss_ref, grad_ref = _mp_squared_error_and_grad(logits, labels)
+    ref.assert_close_ulps(squared_error(logits, labels), loss_ref, dtype, 2.0, extra=2.0,
+                          context="squared_error")
+    ref.assert_close_ulps(squared_error_grad(logits, labels), grad_ref, dtype, 2.0, extra=2.0,
+                          context="squared_error_grad")
+
+
+@pytest.mark.parametrize("scale, error", [(np.inf, ValueError), (-2.0, ValueError), (0.0, ValueError),
+                                          ("2", TypeError), (np.array([1.0, 2.0]), TypeError),
+                                          (10**400, ValueError)])
+def test_confidently_wrong_weights_checks_its_scale(scale, error):
+    """np.inf gave NaN weights and a RuntimeWarning, "2" and arrays NumPy's own errors."""
+    from xentdoc.training import confidently_wrong_weights
+    with pytest.raises(error, match="`scale` must be a positive"):
+        confidently_wrong_weights(scale)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: make_blobs(spread=10**400),
+    lambda: train(*make_blobs(points_per_class=2), learning_rate=10**400),
+    lambda: xentdoc.softmax(np.zeros(2), temperature=10**400),
+    lambda: xentdoc.entropy(np.array([0.5, 0.5]), base=10**400),
+])
+def test_integers_beyond_float64_raise_the_error_naming_the_parameter(call):
+    """An OverflowError ('int too large to convert to float') before."""
+    with pytest.raises(ValueError, match="must be a positive finite number"):
+        call()

@@ -86,14 +86,23 @@ def check_flag(value, name: str) -> bool:
     raise TypeError(f"`{name}` must be True or False, got {value!r}.")
 
 
+def real_to_float(value) -> float:
+    """A real number as a float; an integer beyond the float64 range becomes +-inf (not finite),
+    so that the caller's range check names the parameter instead of an OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
 def check_positive_scalar(value, name: str) -> float:
     """Return `value` as a float that is finite and strictly positive."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a positive number, got {value!r}.")
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
+    number = real_to_float(value)
+    if not (np.isfinite(number) and number > 0):
         raise ValueError(f"`{name}` must be a positive finite number, got {value!r}.")
-    return value
+    return number
 
 
 def check_base(base):

@@ -39,6 +39,7 @@ from xentdoc._validation import (
     check_unit_interval,
     compute_dtype,
     extended_dtype,
+    real_to_float,
     tiny_threshold,
 )
 from xentdoc.losses import _reduce
@@ -251,14 +252,14 @@ def _check_focal_parameters(alpha, gamma):
     for name, value in (("alpha", alpha), ("gamma", gamma)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"`{name}` must be a real number, got {value!r}.")
-    alpha, gamma = float(alpha), float(gamma)
-    if not np.isfinite(gamma) or gamma < 0:
+    alpha_value, gamma_value = real_to_float(alpha), real_to_float(gamma)
+    if not np.isfinite(gamma_value) or gamma_value < 0:
         raise ValueError(f"`gamma` must be a finite number >= 0, got {gamma!r}.")
-    if np.isnan(alpha) or alpha > 1:
+    if np.isnan(alpha_value) or alpha_value > 1:
         raise ValueError(
             f"`alpha` must be a weight in [0, 1], or negative for no weighting, got {alpha!r}."
         )
-    return alpha, gamma
+    return alpha_value, gamma_value
 
 
 def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
@@ -316,16 +317,21 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     `target`, as in xentdoc's other losses, so a call by keyword with torchvision's names raises
     a TypeError. That function computes `p = sigmoid(z)`,
     `ce = binary_cross_entropy_with_logits(z, y)`, `p_t = p * y + (1 - p) * (1 - y)` and
-    `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown `reduction`, $\gamma < 0$ and
-    $\alpha > 1$ raise a ValueError; the version of that source read for this function
+    `alpha_t * ce * (1 - p_t) ** gamma`. Here an unknown `reduction`, $\gamma < 0$,
+    $\alpha > 1$ and targets outside $[0, 1]$ raise a ValueError (for $y = 2$ that formula
+    returns a negative loss, as torch's `binary_cross_entropy_with_logits` accepts any
+    target); the version of that source read for this function
     (pytorch/vision commit 148ddaaa5d27abc8300dbb4e689d1aea31892930) checks none of them
     (later releases may check more; torchvision is not installed here to compare).
 
     Computed from the logit, never from a rounded probability: the binary cross-entropy term
     $y\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)$ (which is $-\log p_t$
     for labels 0 and 1) and $1 - p_t = y\,\sigma(-z) + (1 - y)\,\sigma(z)$, sums of
-    non-negative terms with no cancellation, so $(1 - p_t)^\gamma$ keeps its relative precision
-    where $p_t$ itself would round to 1. torchvision's `1 - p_t` is 0 there: in float32 from
+    non-negative terms with no cancellation; $(1 - p_t)^\gamma$ is
+    $\exp(\gamma \log(1 - p_t))$ with that log taken as $-\operatorname{softplus}(\pm z)$ for
+    a label and as $\operatorname{log1p}(-p_t)$ for a soft target with $p_t < 1/2$, so it keeps
+    its relative precision where $p_t$ itself would round to 1 and for large $\gamma$.
+    torchvision's `1 - p_t` is 0 where $p_t$ rounds to 1: in float32 from
     $z \approx 16.6$ for $y = 1$ and from $z \approx -17.3$ for $y = 0$; for $y = 0$ its loss is 0
     even sooner, from $z \approx -14.6$, because torch's float32
     `binary_cross_entropy_with_logits` (torch 2.13) rounds that small term to 0.
@@ -333,7 +339,8 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     or float16, long double for float64 where NumPy has a wider one) and is rounded once to the
     dtype of `input`. tests/test_focal_loss.py compares the result with mpmath at 60 digits in
     float32 and float64, for logits from $\pm 10^{3}$ to tiny ones, within
-    $2\max(1, \kappa)$ ulps ($\kappa$ the condition number in $z$), and on ordinary inputs with
+    $2\max(1, \kappa)$ ulps ($\kappa$ the condition number in $z$, and in $y$ for soft targets),
+    with soft targets and $\gamma$ up to $10^{14}$, and on ordinary inputs with
     torchvision's formula, transcribed there in torch (torchvision itself is not installed).
     With infinite logits the loss is 0 when the label agrees and $+\infty$ when it does not
     (0 if its $\alpha_t$ is 0); NaN in `input` or `target` gives NaN.
@@ -365,19 +372,26 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     work = extended_dtype(dtype)
     z, y = input.astype(work, copy=False), target.astype(work, copy=False)
     not_y = 1 - y
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         softplus_neg, softplus_pos = np.asarray(softplus(-z)), np.asarray(softplus(z))
         neg_log_p_t = _times(y, softplus_neg) + _times(not_y, softplus_pos)
-        one_minus_p_t = y * np.asarray(sigmoid(-z)) + not_y * np.asarray(sigmoid(z))
-        modulating = np.power(one_minus_p_t, work.type(gamma))
-        hard = (y == 0) | (y == 1)
-        if gamma != 0 and hard.any():
-            # For a label, 1 - p_t is sigma(-z) (y = 1) or sigma(z) (y = 0), whose log is
-            # -softplus(+-z) to full relative precision even where sigma rounds to 1. A power of
-            # the rounded sigma multiplies its rounding by gamma (417 ulps at gamma = 1e6);
-            # exp(-gamma softplus(+-z)) does not.
-            log_base = -np.where(y == 1, softplus_pos, softplus_neg)
-            modulating = np.where(hard, np.exp(work.type(gamma) * log_base), modulating)
+        sigma_neg, sigma_pos = np.asarray(sigmoid(-z)), np.asarray(sigmoid(z))
+        one_minus_p_t = y * sigma_neg + not_y * sigma_pos
+        if gamma == 0:
+            modulating = np.power(one_minus_p_t, work.type(gamma))  # 1, also for 0 and inf
+        else:
+            # M = exp(gamma log(1 - p_t)), with log(1 - p_t) to full relative precision: a power
+            # of a rounded base multiplies its rounding by gamma. For a label, 1 - p_t is
+            # sigma(-z) (y = 1) or sigma(z) (y = 0), whose log is -softplus(+-z), even where
+            # sigma rounds to 1 (the power was 417 ulps off at gamma = 1e6). For a soft target
+            # with p_t < 1/2 it is log1p(-p_t), p_t being a sum of non-negative terms: the sum
+            # 1 - p_t lies near 1 there, and its absolute rounding cost 7.7 ulps at gamma = 1e5
+            # for y = 1e-5, z = 30 in float64 (2e8 ulps at gamma = 1e12).
+            p_t = y * sigma_pos + not_y * sigma_neg
+            soft = np.where(p_t < 0.5, np.log1p(-p_t), np.log(one_minus_p_t))
+            hard = -np.where(y == 1, softplus_pos, softplus_neg)
+            log_base = np.where((y == 0) | (y == 1), hard, soft)
+            modulating = np.exp(work.type(gamma) * log_base)
         losses = modulating * neg_log_p_t
         if alpha >= 0:
             losses = _times(alpha * y + (1 - alpha) * not_y, losses)  # weight 0: loss 0, even inf

@@ -3,8 +3,8 @@ r"""Calibration: do the model's probabilities match how often it is right?
 A classifier is *calibrated* when, among the examples to which it gives a top probability of
 about 0.8, about 80% are classified correctly. With $p_n = \operatorname{softmax}(z_n)$ the
 model's probabilities for example $n$, its **confidence** is $\hat p_n = \max_c p_{n,c}$ and its
-**prediction** $\hat t_n = \arg\max_c p_{n,c}$; the example counts as correct when
-$\hat t_n = t_n$.
+**prediction** $\hat t_n = \arg\max_c p_{n,c}$ (the first of tied classes, as
+`numpy.argmax`); the example counts as correct when $\hat t_n = t_n$.
 
 - `reliability_diagram` sorts the examples into equal-width bins of confidence and returns, per
   bin, the mean confidence and the fraction correct (the accuracy): the data of a reliability
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_distribution, refuse_masked
+from xentdoc._validation import as_float_array, check_distribution, real_to_float, refuse_masked
 from xentdoc.softmax import log_softmax
 
 __all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
@@ -66,7 +66,10 @@ def _read_scores(value, name: str) -> np.ndarray:
 
 def _read_labels(labels, num_examples: int, num_classes: int) -> np.ndarray:
     refuse_masked(labels, "labels")
-    labels = np.asarray(labels)
+    try:
+        labels = np.asarray(labels)
+    except (TypeError, ValueError) as error:  # ragged lists
+        raise TypeError(f"`labels` must be an array of integer class indices: {error}") from None
     if labels.dtype.kind not in "iu":
         raise TypeError(f"`labels` must be integer class indices, got dtype {labels.dtype}.")
     if labels.shape != (num_examples,):
@@ -173,7 +176,10 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     n_bins = _check_n_bins(n_bins)
     confidence = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == labels).astype(np.float64)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    try:
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    except (ValueError, MemoryError) as error:  # NumPy cannot hold that many edges
+        raise ValueError(f"`n_bins` = {n_bins} is too large for an array of bin edges: {error}") from None
     # searchsorted(side="left") puts a confidence equal to an edge into the bin that edge closes.
     bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
     counts = np.bincount(bins, minlength=n_bins)
@@ -249,7 +255,7 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     the mean cross-entropy of the scaled logits (from `xentdoc.log_softmax` with
     ``temperature=T``, which divides without overflow even for logits near 1e308). The search
     is a golden-section search over $\log T$ in ``log(bounds)``, run until the bracket is
-    narrower than `xtol` (in $\log T$). It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
+    narrower than `xtol` (in $\log T$), or as narrow as float64 allows. It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
     is convex in the logits, which are linear in $1/T$), so it has one valley in $\log T$ too.
 
     Parameters
@@ -262,7 +268,9 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     bounds : tuple of two floats, optional
         The range $(T_{\min}, T_{\max})$ searched, $0 < T_{\min} < T_{\max} < \infty$.
         Default (0.05, 20). When the minimum lies outside, the result is (within `xtol`) the
-        nearer bound: widen `bounds` and fit again.
+        nearer bound: widen `bounds` and fit again. When the loss does not change with $T$
+        over the bracket (every row's logits equal, or a loss of 0 throughout), every $T$ is a
+        minimiser and the result is the lower bound.
     xtol : float, optional
         Width of the final bracket in $\log T$, positive. Default 1e-9 (a relative error of
         about 1e-9 in $T$).
@@ -310,12 +318,14 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     for value in (low, high):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"`bounds` must hold two positive numbers, got {bounds!r}.")
+    low, high = real_to_float(low), real_to_float(high)
     if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
         raise ValueError(f"`bounds` must be two finite temperatures with 0 < low < high, got {bounds!r}.")
     if isinstance(xtol, (bool, np.bool_)) or not isinstance(xtol, numbers.Real):
         raise TypeError(f"`xtol` must be a positive number, got {xtol!r}.")
-    if not (np.isfinite(xtol) and xtol > 0):
+    if not (np.isfinite(real_to_float(xtol)) and xtol > 0):
         raise ValueError(f"`xtol` must be a positive finite number, got {xtol!r}.")
+    xtol = float(xtol)
 
     picked = labels[:, None]
 
@@ -326,11 +336,14 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
         # Each term over N before adding: a sum of N losses near 1e308 would overflow.
         return float(-np.sum(np.take_along_axis(log_probs, picked, 1) / len(labels)))
 
-    a, b = np.log(float(low)), np.log(float(high))
+    a, b = np.log(low), np.log(high)
     c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
     loss_c, loss_d = loss(c), loss(d)
     while b - a > xtol:
-        if loss_c <= loss_d:  # the minimum lies in [a, d]
+        width = b - a
+        # The minimum lies in [a, d], except on a tie of two losses beyond float64: the loss,
+        # convex in 1/T and log C at 1/T = 0, overflows only towards small T.
+        if loss_c < loss_d or (loss_c == loss_d and loss_c != np.inf):
             b, d, loss_d = d, c, loss_c
             c = b - _GOLDEN * (b - a)
             loss_c = loss(c)
@@ -338,4 +351,6 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
             a, c, loss_c = c, d, loss_d
             d = a + _GOLDEN * (b - a)
             loss_d = loss(d)
+        if not b - a < width:  # a bracket a few float64 spacings wide no longer narrows
+            break
     return float(np.exp((a + b) / 2))

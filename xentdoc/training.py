@@ -155,7 +155,24 @@ def _check_logits_and_labels(logits, labels):
 
 
 def _one_hot(labels, num_classes):
-    return np.eye(num_classes)[labels]
+    """(N, C) one-hot rows, without the (C, C) identity (800 MB for C = 10,000)."""
+    one_hot = np.zeros((len(labels), num_classes))
+    one_hot[np.arange(len(labels)), labels] = 1.0
+    return one_hot
+
+
+def _probs_and_residual(logits, labels):
+    """p = softmax(z) in float64 and r = p - y, with r_t = -(sum of the other p_c).
+
+    The softmax of the exact logits runs in float64 whatever their dtype (rounding p to float16
+    or float32 first would round the result twice), and r_t is not p_t - 1: where p_t is near 1
+    that difference keeps only the rounding of p_t (for z = [40, 0], t = 0 it is 0 instead of
+    -4.2e-18), while the other probabilities sum to it to their full relative precision.
+    """
+    probs = np.asarray(softmax(logits.astype(np.float64)))
+    target = _one_hot(labels, logits.shape[-1]).astype(bool)
+    others = np.sum(np.where(target, 0.0, probs), axis=-1, keepdims=True)
+    return probs, np.where(target, -others, probs)
 
 
 def squared_error(logits, labels):
@@ -174,14 +191,16 @@ def squared_error(logits, labels):
     --------
     `logits` has shape (N, C) with N >= 1 (a real array: float16, float32 and float64 keep
     their dtype, as in the rest of the package; integers are read as float64); `labels` holds N
-    integer class indices in ``range(C)``. The sum runs in float64 and the result is rounded
-    once to the dtype of `logits`.
+    integer class indices in ``range(C)``. The softmax and the sum run in float64 and the
+    result is rounded once to the dtype of `logits`; the target's $p_t - 1$ is taken as minus
+    the sum of the other probabilities, which keeps a confident right answer's tiny loss
+    (tests/test_regressions_flags_training.py compares both functions with mpmath).
 
     >>> round(float(squared_error([[0.0, 0.0]], [0])), 6)    # p = (0.5, 0.5): 0.25 + 0.25
     0.5
     """
     logits, labels = _check_logits_and_labels(logits, labels)
-    residual = softmax(logits).astype(np.float64) - _one_hot(labels, logits.shape[-1])
+    _, residual = _probs_and_residual(logits, labels)
     return np.mean(np.sum(residual**2, axis=-1)).astype(logits.dtype)
 
 
@@ -203,16 +222,28 @@ def squared_error_grad(logits, labels):
     Examples
     --------
     Same inputs as `squared_error`; the result has the shape and dtype of `logits` (computed
-    in float64, rounded once).
+    in float64, rounded once). The target's entry and that of the class the model is sure of
+    are formed without cancellation, so they keep their tiny values (compared with mpmath in
+    tests/test_regressions_flags_training.py); between two other classes of nearly equal
+    probability, an entry keeps only the rounding of their difference.
 
     >>> squared_error_grad([[0.0, 0.0]], [0])
     array([[-0.5,  0.5]])
     """
     logits, labels = _check_logits_and_labels(logits, labels)
-    probs = softmax(logits).astype(np.float64)
-    residual = probs - _one_hot(labels, logits.shape[-1])
-    weighted_residual = np.sum(residual * probs, axis=-1, keepdims=True)
-    return (2.0 * probs * (residual - weighted_residual) / len(labels)).astype(logits.dtype)
+    probs, residual = _probs_and_residual(logits, labels)
+    rows = np.arange(len(labels))
+    bracket = residual - np.sum(residual * probs, axis=-1, keepdims=True)
+    # The bracket is sum_k p_k (r_j - r_k) (the p_k sum to 1). For the class the model is
+    # sure of, every term of that sum is >= 0, while r_j - sum_k r_k p_k cancels (0 instead of
+    # 1.7e-17 for [40, 0], t = 1); for the target it is -sum_k r_k^2, with no cancellation.
+    # (Between two other classes of nearly equal p, p_j - p_k keeps only their rounding.)
+    top = np.argmax(probs, axis=-1)
+    sure = top != labels
+    gap = residual[rows, top][:, None] - residual
+    bracket[rows[sure], top[sure]] = np.sum(probs * gap, axis=-1)[sure]
+    bracket[rows, labels] = -np.sum(residual**2, axis=-1)
+    return (2.0 * probs * bracket / len(labels)).astype(logits.dtype)
 
 
 def confidently_wrong_weights(scale: float = 2.0):
@@ -223,6 +254,8 @@ def confidently_wrong_weights(scale: float = 2.0):
     blob centre points at the class *before* its own. Most points follow their centre; the few
     near the boundaries between blobs do not, and some of those start out right. This is the
     situation a real model meets after a bad initialisation or when its labels get permuted.
+    `scale` is a positive finite number (a TypeError or ValueError naming it otherwise): a
+    negative one would aim each centre away from the class before its own.
 
     Examples
     --------
@@ -234,6 +267,7 @@ def confidently_wrong_weights(scale: float = 2.0):
     >>> [int((top == (labels + shift) % 3).sum()) for shift in (-1, 0, 1)]  # class before, own, after
     [170, 4, 6]
     """
+    scale = check_positive_scalar(scale, "scale")
     next_class = np.roll(np.arange(len(BLOB_CENTERS)), -1)
     return scale * BLOB_CENTERS[next_class].T
 

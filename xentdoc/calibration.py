@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xentdoc._validation import as_float_array, check_distribution, real_to_float, refuse_masked
+from xentdoc._validation import (as_float_array, check_distribution, check_positive_scalar, real_to_float,
+                                 refuse_masked)
 from xentdoc.softmax import log_softmax
 
 __all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
@@ -321,11 +322,7 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     low, high = real_to_float(low), real_to_float(high)
     if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
         raise ValueError(f"`bounds` must be two finite temperatures with 0 < low < high, got {bounds!r}.")
-    if isinstance(xtol, (bool, np.bool_)) or not isinstance(xtol, numbers.Real):
-        raise TypeError(f"`xtol` must be a positive number, got {xtol!r}.")
-    if not (np.isfinite(real_to_float(xtol)) and xtol > 0):
-        raise ValueError(f"`xtol` must be a positive finite number, got {xtol!r}.")
-    xtol = float(xtol)
+    xtol = check_positive_scalar(xtol, "xtol")
 
     picked = labels[:, None]
 

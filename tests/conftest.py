@@ -55,3 +55,19 @@ def built_site(site_build) -> Path:
         pytest.fail(f"properdocs build --strict failed (exit {run.returncode}):\n{run.stderr[-4000:]}",
                     pytrace=False)
     return site_dir
+
+
+def numpy_simd_line() -> str:
+    """The SIMD extensions NumPy dispatches to on this CPU, as `numpy.show_runtime()` lists them
+    (float32 `exp` and `log` differ by ulps between the AVX-512 and the AVX2 kernels)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    found = [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+    missing = [name for name in __cpu_dispatch__ if not __cpu_features__.get(name)]
+    disabled = os.environ.get("NPY_DISABLE_CPU_FEATURES", "")
+    return (f"numpy SIMD found: {', '.join(found) or 'none'}; not found: {', '.join(missing) or 'none'}"
+            + (f" (NPY_DISABLE_CPU_FEATURES={disabled!r})" if disabled else ""))
+
+
+def pytest_report_header(config):
+    return numpy_simd_line()

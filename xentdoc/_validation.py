@@ -223,9 +223,13 @@ def result_dtype(*arrays: np.ndarray):
 # The dtype rule of the softmax family, the losses and the binary losses (issue 13)
 # --------------------------------------------------------------------------------------------
 
-# NumPy's float16 ufuncs round every operation to float16 and its float16 sums overflow at
-# 65504: the arithmetic of a float16 input runs in float32 and is rounded once at the end.
-_LEAST_COMPUTE_DTYPE = np.float32
+# float16 and float32 inputs are computed in float64 and rounded once at the end (issue 22).
+# NumPy's float32 `exp` and `log` are not correctly rounded, and which SIMD kernel runs depends
+# on the CPU: up to 2.44 and 2.74 ulps, with other errors at other points on an AVX-512 CPU
+# than on an AVX2 one, so a float32 result built from them could not be held to 2 ulps per
+# unit of condition number on every machine. float64's errors, 2**-29 of a float32 ulp, vanish
+# in that last rounding. (float16 arithmetic would also overflow NumPy's sums at 65504.)
+_LEAST_COMPUTE_DTYPE = np.float64
 
 # float64 rows that meet a subnormal or overflowing intermediate are redone in x87's 80-bit
 # long double where NumPy has one (64-bit significand, exponents to 1e-4951); on platforms
@@ -233,12 +237,18 @@ _LEAST_COMPUTE_DTYPE = np.float32
 _LONG_DOUBLE_IS_WIDER = np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant
 
 
-def compute_dtype(*values) -> np.dtype:
-    """The dtype a computation on `values` runs in: the widest floating dtype among them,
-    at least float32. Integer and boolean arguments count as no floating dtype (None is skipped)."""
+def widest_argument_dtype(*values) -> np.dtype:
+    """The widest floating dtype among `values`, at least float32. Integer and boolean
+    arguments count as no floating dtype (None is skipped)."""
     floats = [np.asarray(v).dtype for v in values if v is not None]
     floats = [d for d in floats if d.kind == "f"]
-    return np.result_type(_LEAST_COMPUTE_DTYPE, *floats)
+    return np.result_type(np.float32, *floats)
+
+
+def compute_dtype(*values) -> np.dtype:
+    """The dtype a computation on `values` runs in: the widest floating dtype among them,
+    at least float64 (see `_LEAST_COMPUTE_DTYPE`)."""
+    return np.promote_types(widest_argument_dtype(*values), _LEAST_COMPUTE_DTYPE)
 
 
 def extended_dtype(dtype) -> np.dtype:

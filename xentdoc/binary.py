@@ -11,12 +11,13 @@ rule below holds for it too.
 Rules shared by the two binary cross-entropies:
 
 - dtype: computed in the widest floating dtype among `input`, `target`, `weight` and
-  `pos_weight`, at least float32 (float16 arithmetic runs in float32); the result is in the
+  `pos_weight`, at least float64 (float16 and float32 are computed in float64, as in
+  `xentdoc.losses`); the result is in the
   dtype of `input`, rounded once. No argument is rounded to the input's dtype before it is used.
   Element losses are held in float64 (or wider) and reduced there. Where $|z|$ is so large that
   a softplus term is subnormal and a weight above 1 (or a sum) would scale its lost bits up,
-  the computation runs in the next wider dtype (float64, or long double for float64 where
-  NumPy has a wider one).
+  the computation runs in the next wider dtype (long double, where NumPy has one wider than
+  float64).
 - NaN: a NaN in `input` or `target` gives NaN for that element, whatever its weight or
   `pos_weight` (0 times NaN is NaN, as in torch), and so for a reduction.
   No finite input raises a RuntimeWarning.
@@ -39,6 +40,7 @@ from xentdoc._validation import (
     check_unit_interval,
     compute_dtype,
     extended_dtype,
+    widest_argument_dtype,
     real_to_float,
     tiny_threshold,
 )
@@ -72,7 +74,7 @@ def _read_binary(input, target, weight, reduction, pos_weight=None):
         weight = _broadcast_to(weight, input.shape, "weight")
     if pos_weight is not None:
         pos_weight = _broadcast_to(pos_weight, input.shape, "pos_weight")
-    # The widest floating dtype of the arguments, at least float32: nothing is narrowed.
+    # The widest floating dtype of the arguments, at least float64: nothing is narrowed.
     dtype = compute_dtype(input, target, weight, pos_weight)
     return input, target, weight, pos_weight, dtype
 
@@ -368,8 +370,8 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     2.1891e-27
     """
     alpha, gamma = _check_focal_parameters(alpha, gamma)
-    input, target, _, _, dtype = _read_binary(input, target, None, reduction)
-    work = extended_dtype(dtype)
+    input, target, _, _, _ = _read_binary(input, target, None, reduction)
+    work = extended_dtype(widest_argument_dtype(input, target))
     z, y = input.astype(work, copy=False), target.astype(work, copy=False)
     not_y = 1 - y
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

@@ -1,5 +1,8 @@
 """xentdoc.calibration against independent references: a loop-based ECE written from Guo et al.'s
-definition, scipy.optimize.minimize_scalar for the temperature, torch for the NLL it minimises."""
+definition, fractions.Fraction for the bin edges, scipy.optimize.minimize_scalar and mpmath for the
+temperature, torch for the NLL it minimises."""
+
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -11,10 +14,15 @@ scipy_optimize = pytest.importorskip("scipy.optimize")
 torch = pytest.importorskip("torch")
 
 
+def exact_edges(n_bins):
+    """The float64 nearest each m / n_bins: float() of a Fraction is correctly rounded."""
+    return [float(Fraction(m, n_bins)) for m in range(n_bins + 1)]
+
+
 def loop_ece(probs, labels, n_bins):
     """ECE by the book: for each bin (lo, hi], |mean correct - mean confidence| weighted by its share."""
     total = 0.0
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    edges = exact_edges(n_bins)
     n = len(labels)
     for m in range(n_bins):
         members = []
@@ -56,8 +64,80 @@ def test_confidences_on_bin_edges_go_to_the_bin_they_close():
 
 
 def loop_counts(probs, n_bins):
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    edges = exact_edges(n_bins)
     return [sum(edges[m] < max(row) <= edges[m + 1] for row in probs) for m in range(n_bins)]
+
+
+def test_the_reported_edge_case_five_sixths_goes_to_the_bin_it_closes():
+    """Public report, second round: linspace's edge 5/6 is one ulp below the float 5 / 6, which
+    went to the top bin: counts [0 0 0 0 0 8] and ECE 0.1125."""
+    probs = np.array([[5 / 6, 1 / 6]] * 6 + [[0.95, 0.05]] * 2)
+    labels = [0] * 6 + [1, 1]
+    diagram = reliability_diagram(probs, labels, n_bins=6)
+    assert diagram.counts.tolist() == [0, 0, 0, 0, 6, 2]
+    # The ECE of these floats, exactly: six right at fl(5/6), two wrong at fl(0.95).
+    exact = Fraction(6, 8) * (1 - Fraction(5 / 6)) + Fraction(2, 8) * Fraction(0.95)
+    assert expected_calibration_error(probs, labels, n_bins=6) == pytest.approx(float(exact), rel=4e-16)
+    assert expected_calibration_error(probs, labels, n_bins=6) == pytest.approx(0.3625, rel=1e-15)
+
+
+def _rows_with_confidences(confidences, n_columns=101):
+    """Rows [c, r, ..., r] with r = (1 - c) / 100 < c: confidence c, prediction 0, for c >= 1/100."""
+    confidences = np.asarray(confidences, dtype=np.float64)
+    rest = np.repeat(((1 - confidences) / (n_columns - 1))[:, None], n_columns - 1, axis=1)
+    return np.concatenate([confidences[:, None], rest], axis=1)
+
+
+def _fraction_bin(confidence, n_bins):
+    """The bin of `confidence` by exact rational arithmetic: the number of interior edges (the
+    correctly rounded m / n_bins) strictly below it, as Fractions."""
+    c = Fraction(confidence)
+    return sum(Fraction(float(Fraction(m, n_bins))) < c for m in range(1, n_bins))
+
+
+@pytest.mark.parametrize("n_bins", range(1, 101))
+def test_every_edge_and_its_neighbours_go_to_the_bin_exact_arithmetic_gives(n_bins):
+    """Every edge m / M for M <= 100: the edges are the correctly rounded m / M, a confidence on an
+    edge goes to the bin that edge closes, and one ulp above or below it to the bin exact
+    rational arithmetic gives. Each group puts one confidence in each bin it reaches, so the
+    counts and the bins' mean confidences say where each one went."""
+    edges = exact_edges(n_bins)
+    on_edge = np.array(edges[1:])  # fl(m / M), m = 1..M: bin m - 1
+    above = np.nextafter(on_edge[:-1], 2.0)  # m = 1..M-1: bin m
+    below = np.nextafter(on_edge, 0.0)  # m = 1..M: bin m - 1
+    labels = np.zeros(n_bins, dtype=int)
+    for group, expected_bins in [(on_edge, range(n_bins)), (above, range(1, n_bins)),
+                                 (below, range(n_bins))]:
+        assert [_fraction_bin(c, n_bins) for c in group] == list(expected_bins)
+        if not len(group):  # no interior edge for M = 1
+            continue
+        diagram = reliability_diagram(_rows_with_confidences(group), labels[:len(group)], n_bins)
+        assert diagram.bin_edges.tolist() == edges
+        expected_counts = np.zeros(n_bins, dtype=int)
+        expected_counts[list(expected_bins)] = 1
+        np.testing.assert_array_equal(diagram.counts, expected_counts)
+        np.testing.assert_array_equal(diagram.confidence[list(expected_bins)], group)
+
+
+def test_binning_a_million_confidences_is_vectorised():
+    """The exact rule costs a searchsorted: a million confidences on 1000 edges stay fast and agree
+    with an exact count of the edges below each (every 1000th checked with Fractions)."""
+    import time
+
+    rng = np.random.default_rng(5)
+    n_bins = 1000
+    confidence = np.concatenate([rng.uniform(0.5, 1.0, 999_000),
+                                 np.array(exact_edges(n_bins)[500:])[rng.integers(0, 501, 1000)]])
+    probs = np.stack([confidence, 1 - confidence], axis=1)
+    start = time.perf_counter()
+    diagram = reliability_diagram(probs, np.zeros(len(probs), dtype=int), n_bins)
+    assert time.perf_counter() - start < 5.0
+    sample = confidence[::1000]
+    reference = np.bincount([_fraction_bin(c, n_bins) for c in sample], minlength=n_bins)
+    sampled = reliability_diagram(np.stack([sample, 1 - sample], axis=1),
+                                  np.zeros(len(sample), dtype=int), n_bins)
+    np.testing.assert_array_equal(sampled.counts, reference)
+    assert diagram.counts.sum() == len(probs)
 
 
 def test_reliability_diagram_bins_are_consistent():

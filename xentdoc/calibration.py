@@ -81,6 +81,23 @@ def _read_labels(labels, num_examples: int, num_classes: int) -> np.ndarray:
     return labels
 
 
+def _bin_edges(n_bins: int) -> np.ndarray:
+    """The edges fl(m / M), m = 0, ..., M: each the float64 nearest the rational m / M.
+
+    The integers 0, ..., M are exact in float64 (M is at most 2**53 where an array of M + 1
+    edges fits in memory), and IEEE division rounds their quotient correctly.
+    ``np.linspace(0, 1, M + 1)`` does not: it forms m * (1 / M), which rounds twice, and 1051 of
+    the 4950 interior edges for M <= 100 are one ulp off (5/6 for M = 6, 0.6 for M = 10).
+    """
+    if n_bins > 2**53:
+        raise ValueError(f"`n_bins` = {n_bins} is too large for an array of bin edges: the edges "
+                         f"m / n_bins are exact for n_bins <= 2**53 only.")
+    try:
+        return np.arange(n_bins + 1, dtype=np.int64) / n_bins
+    except (ValueError, MemoryError) as error:  # NumPy cannot hold that many edges
+        raise ValueError(f"`n_bins` = {n_bins} is too large for an array of bin edges: {error}") from None
+
+
 @dataclass(frozen=True)
 class ReliabilityDiagram:
     """The data of a reliability diagram, as returned by `reliability_diagram`.
@@ -88,9 +105,10 @@ class ReliabilityDiagram:
     Attributes
     ----------
     bin_edges : ndarray of shape (n_bins + 1,), float64
-        The edges $0, 1/M, \\dots, 1$; bin $m$ holds the confidences in
-        (``bin_edges[m]``, ``bin_edges[m + 1]``]. No confidence is 0: the largest entry of a row
-        that sums to 1 is at least 1/C.
+        The edges $0, 1/M, \\dots, 1$, each ``bin_edges[m]`` the float64 nearest the rational
+        $m/M$ (``np.arange(M + 1) / M``, not ``np.linspace``, whose edges can be one ulp off);
+        bin $m$ holds the confidences in (``bin_edges[m]``, ``bin_edges[m + 1]``], compared
+        exactly. No confidence is 0: the largest entry of a row that sums to 1 is at least 1/C.
     counts : ndarray of shape (n_bins,), int64
         How many examples fall in each bin.
     confidence : ndarray of shape (n_bins,), float64
@@ -128,6 +146,20 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     bin: plotted against each other, the bins lie on the diagonal. Bars below the diagonal mean
     overconfidence.
 
+    **Which bin an edge goes to.** The bins are closed on the right, as in Guo et al. and their
+    code (``confidences.gt(lower) * confidences.le(upper)``) and in scikit-learn's
+    ``calibration_curve``: a confidence equal to an interior edge goes to the bin *below* it,
+    the one that edge closes, and a confidence of 1 to the top bin. (torchmetrics'
+    ``calibration_error`` closes its bins on the left, ``bucketize(..., right=True) - 1``:
+    there an edge goes to the bin above.) Each edge is the float64 nearest $m/M$, the value
+    Python gives for ``m / M``, and each confidence is compared with it exactly: ``5 / 6``
+    with ``n_bins=6`` goes to ``counts[4]``, the bin $(4/6, 5/6]$. That float lies $2^{-53}/3$
+    above the rational 5/6, so a comparison with the rational would send it to the bin
+    above; so does the edge of ``np.linspace(0, 1, 7)``, one ulp below it (scikit-learn, Guo
+    et al.'s code and torchmetrics all take their edges from a linspace).
+    tests/test_calibration.py checks every edge of every $M \le 100$, and the floats one ulp
+    on either side, against `fractions.Fraction`.
+
     Parameters
     ----------
     probs : array_like of shape (N, C)
@@ -154,7 +186,8 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     ValueError
         If `probs` is not of shape (N, C) with N >= 1 and C >= 2, has NaN or infinite entries,
         or has a row that is not a probability distribution; if `labels` does not have shape
-        (N,) or holds an index outside ``range(C)``; if `n_bins` < 1.
+        (N,) or holds an index outside ``range(C)``; if `n_bins` < 1, or too large for an array
+        of `n_bins` + 1 edges (above 2**53, or beyond memory).
 
     References
     ----------
@@ -170,6 +203,13 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     array([0, 4])
     >>> print(diagram.confidence, diagram.accuracy)
     [  nan 0.775] [ nan 0.75]
+
+    Six confidences of exactly ``5 / 6``, an edge for ``n_bins=6``: they go to the bin that
+    edge closes, $(4/6, 5/6]$.
+
+    >>> probs = np.array([[5 / 6, 1 / 6]] * 6 + [[0.95, 0.05]] * 2)
+    >>> reliability_diagram(probs, [0] * 6 + [1, 1], n_bins=6).counts
+    array([0, 0, 0, 0, 6, 2])
     """
     probs = _read_scores(probs, "probs").astype(np.float64, copy=False)
     check_distribution(probs, 1, "probs")
@@ -177,11 +217,10 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     n_bins = _check_n_bins(n_bins)
     confidence = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == labels).astype(np.float64)
-    try:
-        edges = np.linspace(0.0, 1.0, n_bins + 1)
-    except (ValueError, MemoryError) as error:  # NumPy cannot hold that many edges
-        raise ValueError(f"`n_bins` = {n_bins} is too large for an array of bin edges: {error}") from None
-    # searchsorted(side="left") puts a confidence equal to an edge into the bin that edge closes.
+    edges = _bin_edges(n_bins)
+    # searchsorted(side="left") counts the edges strictly below each confidence, so a confidence
+    # equal to an edge goes into the bin that edge closes. The edges are exact (see _bin_edges)
+    # and the comparisons are exact, so the rule holds on every edge.
     bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
     counts = np.bincount(bins, minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -193,7 +232,8 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
 def expected_calibration_error(probs, labels, n_bins=15) -> float:
     r"""Expected calibration error (ECE): the mean gap between confidence and accuracy.
 
-    With the bins $B_m$ of `reliability_diagram` and $N$ examples,
+    With the bins $B_m$ of `reliability_diagram` (closed on the right, exact on the edges) and
+    $N$ examples,
 
     $$
     \operatorname{ECE} = \sum_{m=1}^{M} \frac{|B_m|}{N}\,
@@ -238,6 +278,14 @@ def expected_calibration_error(probs, labels, n_bins=15) -> float:
     >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.3, 0.7]])
     >>> print(round(expected_calibration_error(probs, [0, 1, 0, 1], n_bins=2), 6))
     0.025
+
+    A confidence on an edge counts in the bin below it (see `reliability_diagram`): six right
+    at ``5 / 6`` (gap 1/6) and two wrong at 0.95,
+    $\tfrac{6}{8} \cdot \tfrac{1}{6} + \tfrac{2}{8} \cdot 0.95 = 0.3625$.
+
+    >>> probs = np.array([[5 / 6, 1 / 6]] * 6 + [[0.95, 0.05]] * 2)
+    >>> print(round(expected_calibration_error(probs, [0] * 6 + [1, 1], n_bins=6), 12))
+    0.3625
     """
     return reliability_diagram(probs, labels, n_bins).ece
 

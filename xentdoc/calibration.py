@@ -38,7 +38,7 @@ import numpy as np
 
 from xentdoc._validation import (as_float_array, check_distribution, check_positive_scalar, real_to_float,
                                  refuse_masked)
-from xentdoc.softmax import log_softmax
+from xentdoc.softmax import softmax
 
 __all__ = ["ReliabilityDiagram", "expected_calibration_error", "fit_temperature", "reliability_diagram"]
 
@@ -290,7 +290,19 @@ def expected_calibration_error(probs, labels, n_bins=15) -> float:
     return reliability_diagram(probs, labels, n_bins).ece
 
 
-_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0  # 0.618...
+def _gaps_to_target(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """d_{n,c} = z_{n,c} - z_{n,t_n}, scaled by a power of two 2**-k so that no sum of N of them
+    overflows (k = 0 unless the logits come within a factor 2N of the float64 maximum).
+
+    The scaling is exact except for entries it makes subnormal, and a positive factor keeps the
+    sign of every sum: the search below needs nothing else.
+    """
+    largest = float(np.max(np.abs(logits)))
+    # |d| < 2 * 2**e and a sum of N row means of them is below N * 2**(e + 1) <= 2**(e + f + 1).
+    exponent = np.frexp(largest)[1] + np.frexp(float(len(labels)))[1] + 1
+    with np.errstate(under="ignore"):
+        scaled = np.ldexp(logits, -max(0, exponent - 1023))
+    return scaled - np.take_along_axis(scaled, labels[:, None], 1)
 
 
 def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
@@ -301,11 +313,35 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
         -\log \operatorname{softmax}\bigl(z_n / T\bigr)_{t_n}
     $$
 
-    the mean cross-entropy of the scaled logits (from `xentdoc.log_softmax` with
-    ``temperature=T``, which divides without overflow even for logits near 1e308). The search
-    is a golden-section search over $\log T$ in ``log(bounds)``, run until the bracket is
-    narrower than `xtol` (in $\log T$), or as narrow as float64 allows. It finds the minimum because the loss is a convex function of $1/T$ (cross-entropy
-    is convex in the logits, which are linear in $1/T$), so it has one valley in $\log T$ too.
+    the mean cross-entropy of the scaled logits. The loss is a convex function of $1/T$
+    (cross-entropy is convex in the logits, which are linear in $1/T$), so it has one valley in
+    $\log T$ too, and its derivative changes sign once, at $T^\star$:
+
+    $$
+    \frac{\partial}{\partial T}\,\frac{1}{N} \sum_n -\log \operatorname{softmax}(z_n / T)_{t_n}
+    = -\frac{1}{T^2}\,\frac{1}{N} \sum_{n=1}^{N} \sum_{c} p_{n,c}\,\bigl(z_{n,c} - z_{n,t_n}\bigr),
+    \qquad p_n = \operatorname{softmax}(z_n / T).
+    $$
+
+    The search is a bisection in $\log T$ over `bounds` on the sign of this derivative (each
+    step at the geometric mean of the bracket's ends), run until the bracket is narrower than
+    `xtol` in $\log T$, or down to two neighbouring floats. $p$ comes from `xentdoc.softmax`
+    with ``temperature=T``, which divides without overflow even for logits near 1e308, and
+    the differences $z_{n,c} - z_{n,t_n}$ are formed once (scaled by a power of two where a
+    sum of them would overflow). The sign of the derivative is reliable where the loss is
+    flat, which a comparison of two rounded losses is not: a golden-section search on the
+    loss stopped about $\sqrt{\varepsilon}$ away, a relative error of 8.5e-8 for
+    ``z = [[2, 0], [0, 1], [1, 0.5]]``, ``t = [0, 0, 1]`` whatever `xtol`.
+
+    **Precision.** The result is within ``xtol / 2`` of $\log T^\star$, a relative error of at
+    most ``xtol / 2`` in $T$, plus the few rounding errors of the derivative near $T^\star$.
+    Measured against the root of the derivative found by `mpmath.findroot` at 50 digits
+    (tests/test_calibration.py: eight problems of 3 to 300 examples and 2 to 10 classes with
+    $T^\star$ from 0.098 to 13, and the case above with its logits scaled to near 1e307 and
+    to near 1e-296): with the default ``xtol=1e-9`` the relative error is at most 3.2e-10; with
+    ``xtol=1e-16`` at most 5.7e-16 (2.6 $\varepsilon$, 3 ulps; the test allows
+    4 $\varepsilon$). The default takes 33 evaluations of the softmax for the default
+    `bounds`, the narrowest bracket 54.
 
     Parameters
     ----------
@@ -321,8 +357,9 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
         over the bracket (every row's logits equal, or a loss of 0 throughout), every $T$ is a
         minimiser and the result is the lower bound.
     xtol : float, optional
-        Width of the final bracket in $\log T$, positive. Default 1e-9 (a relative error of
-        about 1e-9 in $T$).
+        Width of the final bracket in $\log T$, positive. Default 1e-9 (a relative error of at
+        most 5e-10 in $T$). Below about 2e-16 it changes nothing: the bisection stops at two
+        neighbouring floats.
 
     Returns
     -------
@@ -344,8 +381,7 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     References
     ----------
     C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On Calibration of Modern Neural Networks",
-    ICML 2017, section 4.2 (temperature scaling). J. Kiefer, "Sequential minimax search for a
-    maximum", Proc. AMS 4 (1953) (golden-section search).
+    ICML 2017, section 4.2 (temperature scaling).
 
     Examples
     --------
@@ -372,30 +408,30 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
         raise ValueError(f"`bounds` must be two finite temperatures with 0 < low < high, got {bounds!r}.")
     xtol = check_positive_scalar(xtol, "xtol")
 
-    picked = labels[:, None]
+    gaps = _gaps_to_target(logits, labels)
 
-    def loss(log_t):
-        # log_softmax divides by T itself, without overflow: z / T for huge finite logits and
-        # T < 1 is beyond the float64 range, and cross_entropy(z / T) would see inf - inf.
-        log_probs = log_softmax(logits, axis=1, temperature=float(np.exp(log_t)))
-        # Each term over N before adding: a sum of N losses near 1e308 would overflow.
-        return float(-np.sum(np.take_along_axis(log_probs, picked, 1) / len(labels)))
+    def loss_falls(temperature) -> bool:
+        """Whether the mean NLL still falls as T grows past `temperature`: its derivative in T is
+        -(1/T**2) (1/N) sum_n sum_c p_{n,c} (z_{n,c} - z_{n,t_n}), with p = softmax(z / T)."""
+        # softmax divides by T itself, without overflow: z / T for huge finite logits and T < 1
+        # is beyond the float64 range.
+        probs = softmax(logits, axis=1, temperature=temperature)
+        with np.errstate(under="ignore"):  # a tiny p times a small gap: its term is negligible
+            return bool(np.sum(probs * gaps) > 0)
 
-    a, b = np.log(low), np.log(high)
-    c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
-    loss_c, loss_d = loss(c), loss(d)
-    while b - a > xtol:
-        width = b - a
-        # The minimum lies in [a, d], except on a tie of two losses beyond float64: the loss,
-        # convex in 1/T and log C at 1/T = 0, overflows only towards small T.
-        if loss_c < loss_d or (loss_c == loss_d and loss_c != np.inf):
-            b, d, loss_d = d, c, loss_c
-            c = b - _GOLDEN * (b - a)
-            loss_c = loss(c)
-        else:  # the minimum lies in [c, b]
-            a, c, loss_c = c, d, loss_d
-            d = a + _GOLDEN * (b - a)
-            loss_d = loss(d)
-        if not b - a < width:  # a bracket a few float64 spacings wide no longer narrows
+    # Bisection on the sign of the derivative, which is accurate where the loss is flat (a
+    # comparison of two rounded losses there is decided by their rounding errors, and stopped a
+    # golden-section search about sqrt(eps) away from the minimum). Each step halves the bracket
+    # in log T, at the geometric mean of its ends, formed without overflow. It ends on two
+    # neighbouring floats at the latest: bisecting log T itself would stop at the spacing of
+    # log T, which is |log T| times coarser (T = 1e307: 700 times).
+    a, b = low, high
+    while np.log(b / a) > xtol:
+        middle = a * np.sqrt(b / a)
+        if not a < middle < b:  # a and b are neighbouring floats
             break
-    return float(np.exp((a + b) / 2))
+        if loss_falls(middle):
+            a = middle
+        else:  # rising, or flat (a derivative of exactly 0): the minimum is at or below middle
+            b = middle
+    return float(a * np.sqrt(b / a))

@@ -367,6 +367,9 @@ def mp_optimal_temperature(logits, labels, bounds=(0.05, 20.0)):
 
         low, high = scale / mpmath.mpf(float(bounds[1])), scale / mpmath.mpf(float(bounds[0]))
         assert slope(low) < 0 < slope(high)  # the optimum lies inside the bounds
+        while high / low > 2:  # narrow a wide bracket first, by bisection in log u
+            middle = mpmath.sqrt(low * high)
+            low, high = (middle, high) if slope(middle) < 0 else (low, middle)
         return scale / mpmath.findroot(slope, (low, high), solver="anderson")
 
 
@@ -387,6 +390,8 @@ MP_TEMPERATURE_CASES = {
     # Logits near the float64 maximum (differences beyond it) and tiny ones, the optimum far out.
     "logits-near-1e307": (1e307 * _REPORTED[0], _REPORTED[1], (1e306, 1.7e308)),
     "logits-near-1e-296": (1e-296 * _REPORTED[0], _REPORTED[1], (1e-300, 1e-290)),
+    # The widest bounds: b / a and a * b overflow (the bracket's geometric mean gave inf).
+    "widest-bounds": (*_REPORTED, (5e-324, np.finfo(np.float64).max)),
 }
 
 

@@ -337,11 +337,11 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     most ``xtol / 2`` in $T$, plus the few rounding errors of the derivative near $T^\star$.
     Measured against the root of the derivative found by `mpmath.findroot` at 50 digits
     (tests/test_calibration.py: eight problems of 3 to 300 examples and 2 to 10 classes with
-    $T^\star$ from 0.098 to 13, and the case above with its logits scaled to near 1e307 and
-    to near 1e-296): with the default ``xtol=1e-9`` the relative error is at most 3.2e-10; with
-    ``xtol=1e-16`` at most 5.7e-16 (2.6 $\varepsilon$, 3 ulps; the test allows
-    4 $\varepsilon$). The default takes 33 evaluations of the softmax for the default
-    `bounds`, the narrowest bracket 54.
+    $T^\star$ from 0.098 to 13, and the case above with its logits scaled to near 1e307, to
+    near 1e-296, and with the widest bounds (5e-324, 1.8e308)): with the default
+    ``xtol=1e-9`` the relative error is at most 3.2e-10; with ``xtol=1e-16`` at most 5.7e-16
+    (2.6 $\varepsilon$, 3 ulps; the test allows 4 $\varepsilon$). For the default `bounds`
+    the default `xtol` takes 33 evaluations of the softmax, the narrowest bracket 54 or 55.
 
     Parameters
     ----------
@@ -422,16 +422,20 @@ def fit_temperature(logits, labels, bounds=(0.05, 20.0), xtol=1e-9) -> float:
     # Bisection on the sign of the derivative, which is accurate where the loss is flat (a
     # comparison of two rounded losses there is decided by their rounding errors, and stopped a
     # golden-section search about sqrt(eps) away from the minimum). Each step halves the bracket
-    # in log T, at the geometric mean of its ends, formed without overflow. It ends on two
-    # neighbouring floats at the latest: bisecting log T itself would stop at the spacing of
-    # log T, which is |log T| times coarser (T = 1e307: 700 times).
+    # in log T, at the geometric mean of its ends, sqrt(a) sqrt(b) (a * b and b / a can
+    # overflow). It ends on two neighbouring floats at the latest: bisecting log T itself would
+    # stop at the spacing of log T, |log T| times coarser (T = 1e307: 700 times).
+    def width(a, b):
+        with np.errstate(over="ignore"):  # b / a beyond float64: the bracket is wide
+            return float(np.log(np.float64(b) / a))
+
     a, b = low, high
-    while np.log(b / a) > xtol:
-        middle = a * np.sqrt(b / a)
+    while width(a, b) > xtol:
+        middle = float(np.sqrt(a) * np.sqrt(b))
         if not a < middle < b:  # a and b are neighbouring floats
             break
         if loss_falls(middle):
             a = middle
         else:  # rising, or flat (a derivative of exactly 0): the minimum is at or below middle
             b = middle
-    return float(a * np.sqrt(b / a))
+    return float(np.sqrt(a) * np.sqrt(b))

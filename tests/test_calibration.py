@@ -2,6 +2,7 @@
 definition, fractions.Fraction for the bin edges, scipy.optimize.minimize_scalar and mpmath for the
 temperature, torch for the NLL it minimises."""
 
+import functools
 from fractions import Fraction
 
 import numpy as np
@@ -82,41 +83,71 @@ def test_the_reported_edge_case_five_sixths_goes_to_the_bin_it_closes():
 
 
 def _rows_with_confidences(confidences, n_columns=101):
-    """Rows [c, r, ..., r] with r = (1 - c) / 100 < c: confidence c, prediction 0, for c >= 1/100."""
-    confidences = np.asarray(confidences, dtype=np.float64)
-    rest = np.repeat(((1 - confidences) / (n_columns - 1))[:, None], n_columns - 1, axis=1)
+    """Rows [c, r, ..., r] with r = (1 - c) / 100 < c, in the dtype of `confidences`: confidence
+    c, prediction 0, for c >= 1/100 (C = 101 columns, so r is below c)."""
+    confidences = np.asarray(confidences)
+    rest = (1 - confidences.astype(np.float64)) / (n_columns - 1)
+    rest = np.repeat(rest.astype(confidences.dtype)[:, None], n_columns - 1, axis=1)
     return np.concatenate([confidences[:, None], rest], axis=1)
 
 
-def _fraction_bin(confidence, n_bins):
+def _nearest(value, dtype):
+    """The float of `dtype` nearest the Fraction `value`, ties to even, by exact arithmetic: the
+    candidates are the float64-rounded value in `dtype` and its neighbours there."""
+    dtype = np.dtype(dtype)
+    guess = np.array(float(value), dtype=dtype)
+    candidates = [np.nextafter(guess, dtype.type(-1)), guess, np.nextafter(guess, dtype.type(2))]
+    distances = [abs(Fraction(float(c)) - value) for c in candidates]
+    best = min(distances)
+    ties = [c for c, d in zip(candidates, distances) if d == best]
+    return ties[0] if len(ties) == 1 else next(c for c in ties if c.view(f"u{dtype.itemsize}") % 2 == 0)
+
+
+@functools.cache
+def _interior_edges(n_bins, dtype):
+    """The nearest m / n_bins in `dtype`, m = 1..n_bins-1, as Fractions."""
+    return tuple(Fraction(float(_nearest(Fraction(m, n_bins), dtype))) for m in range(1, n_bins))
+
+
+def _fraction_bin(confidence, n_bins, dtype=np.float64):
     """The bin of `confidence` by exact rational arithmetic: the number of interior edges (the
-    correctly rounded m / n_bins) strictly below it, as Fractions."""
-    c = Fraction(confidence)
-    return sum(Fraction(float(Fraction(m, n_bins))) < c for m in range(1, n_bins))
+    nearest m / n_bins in `dtype`) strictly below it, as Fractions."""
+    c = Fraction(float(confidence))
+    return sum(edge < c for edge in _interior_edges(n_bins, np.dtype(dtype)))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 @pytest.mark.parametrize("n_bins", range(1, 101))
-def test_every_edge_and_its_neighbours_go_to_the_bin_exact_arithmetic_gives(n_bins):
+def test_every_edge_and_its_neighbours_go_to_the_bin_exact_arithmetic_gives(n_bins, dtype):
     """Every edge m / M for M <= 100: the edges are the correctly rounded m / M, a confidence on an
-    edge goes to the bin that edge closes, and one ulp above or below it to the bin exact
-    rational arithmetic gives. Each group puts one confidence in each bin it reaches, so the
-    counts and the bins' mean confidences say where each one went."""
-    edges = exact_edges(n_bins)
-    on_edge = np.array(edges[1:])  # fl(m / M), m = 1..M: bin m - 1
-    above = np.nextafter(on_edge[:-1], 2.0)  # m = 1..M-1: bin m
-    below = np.nextafter(on_edge, 0.0)  # m = 1..M: bin m - 1
+    edge (the nearest m / M in the dtype of `probs`) goes to the bin that edge closes, and one
+    ulp above or below it to the bin exact rational arithmetic gives. Each group puts one
+    confidence in each bin it reaches, so the counts and the bins' mean confidences say where
+    each one went."""
+    edges = [float(Fraction(m, n_bins)) for m in range(n_bins + 1)]
+    on_edge = np.array([_nearest(Fraction(m, n_bins), dtype) for m in range(1, n_bins + 1)], dtype=dtype)
+    above = np.nextafter(on_edge[:-1], dtype(2))  # m = 1..M-1: bin m
+    below = np.nextafter(on_edge, dtype(0))  # m = 1..M: bin m - 1
     labels = np.zeros(n_bins, dtype=int)
     for group, expected_bins in [(on_edge, range(n_bins)), (above, range(1, n_bins)),
                                  (below, range(n_bins))]:
-        assert [_fraction_bin(c, n_bins) for c in group] == list(expected_bins)
+        assert [_fraction_bin(c, n_bins, dtype) for c in group] == list(expected_bins)
         if not len(group):  # no interior edge for M = 1
             continue
         diagram = reliability_diagram(_rows_with_confidences(group), labels[:len(group)], n_bins)
-        assert diagram.bin_edges.tolist() == edges
+        assert diagram.bin_edges.tolist() == edges == exact_edges(n_bins)
         expected_counts = np.zeros(n_bins, dtype=int)
         expected_counts[list(expected_bins)] = 1
         np.testing.assert_array_equal(diagram.counts, expected_counts)
-        np.testing.assert_array_equal(diagram.confidence[list(expected_bins)], group)
+        np.testing.assert_array_equal(diagram.confidence[list(expected_bins)], group.astype(np.float64))
+
+
+def test_float32_confidence_on_an_edge():
+    """np.float32(0.8) lies 1.2e-8 above 4/5 and is the float32 edge: it closes bin (3/5, 4/5]."""
+    probs = np.array([[0.8, 0.2]], dtype=np.float32)
+    assert Fraction(float(probs[0, 0])) > Fraction(4, 5)
+    assert reliability_diagram(probs, [0], n_bins=5).counts.tolist() == [0, 0, 0, 1, 0]
+    assert reliability_diagram(probs.astype(np.float64), [0], n_bins=5).counts.tolist() == [0, 0, 0, 0, 1]
 
 
 def test_binning_a_million_confidences_is_vectorised():

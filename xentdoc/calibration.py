@@ -108,7 +108,9 @@ class ReliabilityDiagram:
         The edges $0, 1/M, \\dots, 1$, each ``bin_edges[m]`` the float64 nearest the rational
         $m/M$ (``np.arange(M + 1) / M``, not ``np.linspace``, whose edges can be one ulp off);
         bin $m$ holds the confidences in (``bin_edges[m]``, ``bin_edges[m + 1]``], compared
-        exactly. No confidence is 0: the largest entry of a row that sums to 1 is at least 1/C.
+        exactly (for float16 and float32 `probs`, with the edges rounded to that dtype: the
+        nearest $m/M$ there). No confidence is 0: the largest entry of a row that sums to 1 is
+        at least 1/C.
     counts : ndarray of shape (n_bins,), int64
         How many examples fall in each bin.
     confidence : ndarray of shape (n_bins,), float64
@@ -156,16 +158,19 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     with ``n_bins=6`` goes to ``counts[4]``, the bin $(4/6, 5/6]$. That float lies $2^{-53}/3$
     above the rational 5/6, so a comparison with the rational would send it to the bin
     above; so does the edge of ``np.linspace(0, 1, 7)``, one ulp below it (scikit-learn, Guo
-    et al.'s code and torchmetrics all take their edges from a linspace).
-    tests/test_calibration.py checks every edge of every $M \le 100$, and the floats one ulp
-    on either side, against `fractions.Fraction`.
+    et al.'s code and torchmetrics all take their edges from a linspace). For float16 and
+    float32 `probs` the edge is the nearest $m/M$ in that dtype, so ``np.float32(0.8)``,
+    which lies above 4/5, is on the edge 4/5 all the same. tests/test_calibration.py checks
+    every edge of every $M \le 100$, and the floats one ulp on either side, in all three
+    dtypes, against `fractions.Fraction`.
 
     Parameters
     ----------
     probs : array_like of shape (N, C)
         The model's probabilities, one row per example: entries in [0, 1], each row summing to
-        1 (the tolerance of `xentdoc.entropy`). Float or integer; read as float64. For a
-        binary model with $p = \sigma(z)$, pass the two columns ``np.stack([1 - p, p], axis=1)``.
+        1 (the tolerance of `xentdoc.entropy`). Float or integer; read as float64 (bins are
+        decided in the dtype of float16 and float32 input, see above). For a binary model with
+        $p = \sigma(z)$, pass the two columns ``np.stack([1 - p, p], axis=1)``.
     labels : array_like of shape (N,), int
         The target class index $t_n$ of each example, in ``range(C)``.
     n_bins : int, optional
@@ -211,7 +216,10 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     >>> reliability_diagram(probs, [0] * 6 + [1, 1], n_bins=6).counts
     array([0, 0, 0, 0, 6, 2])
     """
-    probs = _read_scores(probs, "probs").astype(np.float64, copy=False)
+    probs = _read_scores(probs, "probs")
+    # float16 and float32 confidences are compared with the edges in their own dtype.
+    compare_dtype = probs.dtype if probs.dtype.itemsize < 8 else np.dtype(np.float64)
+    probs = probs.astype(np.float64, copy=False)
     check_distribution(probs, 1, "probs")
     labels = _read_labels(labels, *probs.shape)
     n_bins = _check_n_bins(n_bins)
@@ -219,9 +227,12 @@ def reliability_diagram(probs, labels, n_bins=15) -> ReliabilityDiagram:
     correct = (probs.argmax(axis=1) == labels).astype(np.float64)
     edges = _bin_edges(n_bins)
     # searchsorted(side="left") counts the edges strictly below each confidence, so a confidence
-    # equal to an edge goes into the bin that edge closes. The edges are exact (see _bin_edges)
-    # and the comparisons are exact, so the rule holds on every edge.
-    bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+    # equal to an edge goes into the bin that edge closes. The edges are exact (see _bin_edges),
+    # and so is their rounding to float32 or float16: float64 has more than 2p + 2 bits for
+    # their p, so rounding the correctly rounded float64 m / M again gives the correctly rounded
+    # m / M in that dtype (S. Figueroa, "When is double rounding innocuous?", 1995).
+    bins = np.searchsorted(edges.astype(compare_dtype), confidence.astype(compare_dtype), side="left")
+    bins = np.clip(bins - 1, 0, n_bins - 1)
     counts = np.bincount(bins, minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_confidence = np.bincount(bins, weights=confidence, minlength=n_bins) / counts

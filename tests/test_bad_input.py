@@ -133,6 +133,143 @@ def test_pos_weight_that_does_not_broadcast():
         xentdoc.binary_cross_entropy_with_logits(x, x, pos_weight=np.ones(2))
 
 
+# Negative, NaN and infinite weights (public report, second round): accepted silently before, as
+# torch accepts them. Class weights summing to 0 gave a 'mean' of -inf, pos_weight=-1 a negative
+# loss: a negative weight makes the loss unbounded below. xentdoc refuses them; 0 stays allowed.
+# The last tests check that torch accepts them, and that zero weights follow torch.
+
+_PROBS = np.array([[0.7, 0.2], [0.4, 0.9]])
+_BAD_WEIGHTS = {"negative": -1.0, "NaN": np.nan, "inf": np.inf, "-inf": -np.inf,
+                "tiny negative": -float(np.finfo(np.float32).smallest_subnormal)}  # float32 too
+
+
+def _weighted_calls(bad, reduction):
+    """(parameter name, call) for every loss that takes a weight, with `bad` among its entries."""
+    classes = np.array([1.0, bad, 1.0])
+    element = np.array([[1.0, bad], [1.0, 1.0]])
+    log_probs = np.log(xentdoc.softmax(LOGITS))
+    ones = np.ones_like(_PROBS)
+    return [
+        ("weight", lambda: xentdoc.nll_loss(log_probs, TARGET, weight=classes, reduction=reduction)),
+        ("weight", lambda: xentdoc.cross_entropy(LOGITS, TARGET, weight=classes, reduction=reduction)),
+        ("weight", lambda: xentdoc.cross_entropy(LOGITS, xentdoc.softmax(LOGITS), weight=classes,
+                                                 reduction=reduction)),
+        ("weight", lambda: xentdoc.cross_entropy_grad(LOGITS, TARGET, weight=classes, reduction=reduction,
+                                                      label_smoothing=0.1)),
+        ("weight", lambda: xentdoc.binary_cross_entropy(_PROBS, ones, weight=element, reduction=reduction)),
+        ("weight", lambda: xentdoc.binary_cross_entropy_with_logits(_PROBS, ones, weight=element,
+                                                                    reduction=reduction)),
+        ("pos_weight", lambda: xentdoc.binary_cross_entropy_with_logits(_PROBS, ones, pos_weight=bad,
+                                                                        reduction=reduction)),
+        ("pos_weight", lambda: xentdoc.binary_cross_entropy_with_logits(
+            _PROBS, ones, pos_weight=np.array([2.0, bad], dtype=np.float32), reduction=reduction)),
+    ]
+
+
+@pytest.mark.parametrize("kind", list(_BAD_WEIGHTS))
+@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_negative_or_non_finite_weights_are_refused_naming_the_parameter(kind, index, reduction):
+    name, call = _weighted_calls(_BAD_WEIGHTS[kind], reduction)[index]
+    with pytest.raises(ValueError, match=rf"`{name}` must hold non-negative finite numbers"):
+        call()
+
+
+def test_the_reported_negative_weight_cases_are_refused():
+    """Class weights [1, -1] on targets [0, 1] summed to 0 and gave a 'mean' of -inf; pos_weight=-1
+    gave the loss -0.894 for z = [0.5, -1], y = [1, 1]."""
+    with pytest.raises(ValueError, match="`weight` must hold non-negative.*unbounded below"):
+        xentdoc.cross_entropy([[2.0, 0.0], [0.0, 1.0]], [0, 1], weight=[1.0, -1.0])
+    with pytest.raises(ValueError, match="`pos_weight` must hold non-negative.*unbounded below"):
+        xentdoc.binary_cross_entropy_with_logits([0.5, -1.0], [1.0, 1.0], pos_weight=-1.0)
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_zero_and_negative_zero_weights_stay_allowed(index):
+    for zero in (0.0, -0.0):
+        _, call = _weighted_calls(zero, "sum")[index]
+        assert np.all(np.isfinite(call()))
+
+
+def _torch_weighted_calls(torch, bad, reduction):
+    """The calls of `_weighted_calls` in torch.nn.functional (float64 tensors)."""
+    F = torch.nn.functional
+    def t(a):
+        return torch.tensor(np.asarray(a, dtype=np.float64))
+
+    classes, element = t([1.0, bad, 1.0]), t([[1.0, bad], [1.0, 1.0]])
+    logits, target, probs, ones = t(LOGITS), torch.tensor(TARGET), t(_PROBS), t(np.ones_like(_PROBS))
+    return [
+        lambda: F.nll_loss(torch.log_softmax(logits, 1), target, weight=classes, reduction=reduction),
+        lambda: F.cross_entropy(logits, target, weight=classes, reduction=reduction),
+        lambda: F.cross_entropy(logits, torch.softmax(logits, 1), weight=classes, reduction=reduction),
+        lambda: F.cross_entropy(logits, target, weight=classes, reduction=reduction, label_smoothing=0.1),
+        lambda: F.binary_cross_entropy(probs, ones, weight=element, reduction=reduction),
+        lambda: F.binary_cross_entropy_with_logits(probs, ones, weight=element, reduction=reduction),
+        lambda: F.binary_cross_entropy_with_logits(probs, ones, pos_weight=t(bad), reduction=reduction),
+        lambda: F.binary_cross_entropy_with_logits(probs, ones, pos_weight=t([2.0, bad]),
+                                                   reduction=reduction),
+    ]
+
+
+@pytest.mark.parametrize("kind", list(_BAD_WEIGHTS))
+@pytest.mark.parametrize("index", range(8))
+def test_torch_accepts_the_weights_xentdoc_refuses(kind, index):
+    """The docstrings say torch accepts them: it returns a value, without an error."""
+    from conftest import require
+
+    torch = require("torch")
+    result = _torch_weighted_calls(torch, _BAD_WEIGHTS[kind], "sum")[index]()
+    assert result.shape == ()
+
+
+def test_torch_gives_the_reported_results_for_negative_weights():
+    """What xentdoc gave too before it refused them: -inf for class weights summing to 0 under
+    'mean', a negative loss for pos_weight=-1 (-softplus(-0.5) - softplus(1))."""
+    from conftest import require
+
+    torch = require("torch")
+    F = torch.nn.functional
+    z = torch.tensor([[2.0, 0.0], [0.0, 1.0]], dtype=torch.float64)
+    weight = torch.tensor([1.0, -1.0], dtype=torch.float64)
+    assert F.cross_entropy(z, torch.tensor([0, 1]), weight=weight).item() == -np.inf
+    x, y = torch.tensor([0.5, -1.0], dtype=torch.float64), torch.ones(2, dtype=torch.float64)
+    loss = F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor(-1.0, dtype=torch.float64)).item()
+    expected = -(np.logaddexp(0, -0.5) + np.logaddexp(0, 1.0)) / 2
+    assert loss == pytest.approx(expected, rel=1e-15) and loss < 0
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("index", range(8))
+def test_zero_weights_follow_torch(index, reduction):
+    """Zero weights stay allowed, with torch's values (for cross_entropy_grad, torch's gradient)."""
+    from conftest import require
+
+    torch = require("torch")
+    _, call = _weighted_calls(0.0, reduction)[index]
+    got = np.asarray(call(), dtype=np.float64)
+    if index == 3:
+        logits = torch.tensor(LOGITS, requires_grad=True)
+        torch.nn.functional.cross_entropy(
+            logits, torch.tensor(TARGET), weight=torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64),
+            reduction=reduction, label_smoothing=0.1).sum().backward()
+        expected = logits.grad.numpy()
+    else:
+        expected = _torch_weighted_calls(torch, 0.0, reduction)[index]().numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+
+
+def test_all_zero_class_weights_give_nan_for_the_mean_as_torch():
+    from conftest import require
+
+    torch = require("torch")
+    weight = np.zeros(3)
+    got = float(xentdoc.cross_entropy(LOGITS, TARGET, weight=weight))
+    expected = torch.nn.functional.cross_entropy(torch.tensor(LOGITS), torch.tensor(TARGET),
+                                                 weight=torch.tensor(weight)).item()
+    assert np.isnan(got) and np.isnan(expected)
+
+
 @pytest.mark.parametrize("function", ALL_LOSSES, ids=_name)
 @pytest.mark.parametrize("reduction", ["average", "Mean", "", None, "elementwise_mean"])
 def test_unknown_reduction(function, reduction):

@@ -419,12 +419,13 @@ def test_overflow_gradient_of_mean_with_huge_weights(label_smoothing):
 
 # --------------------------------------------------------------------------------------------
 # A 'mean' whose kept weights sum to 0 (breaker report A5): the gradient follows torch's
-# arithmetic (inf and NaN), as the loss is infinite or NaN, not the gradient of the sum
+# arithmetic (inf and NaN), as the loss is infinite or NaN, not the gradient of the sum. Weights
+# are non-negative (negative ones are refused, tests/test_bad_input.py), so the kept ones are all 0.
 # --------------------------------------------------------------------------------------------
 
-_ZERO_SUM_CASES = [([[1.0, 0.0], [0.0, 2.0]], [0, 1], [1.0, -1.0]),
+_ZERO_SUM_CASES = [([[1.0, 0.0], [0.0, 2.0]], [0, 1], [0.0, 0.0]),
                    ([[1.0, 0.0], [0.0, 2.0]], [0, 0], [0.0, 1.0]),
-                   ([[1.0, 0.0, 3.0], [0.0, 2.0, 1.0], [1.0, 1.0, 1.0]], [0, -100, 1], [2.0, -2.0, 5.0])]
+                   ([[1.0, 0.0, 3.0], [0.0, 2.0, 1.0], [1.0, 1.0, 1.0]], [0, -100, 1], [0.0, 0.0, 5.0])]
 
 
 @pytest.mark.parametrize("label_smoothing", [0.0, 0.2, 1.0])

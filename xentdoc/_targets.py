@@ -36,8 +36,29 @@ def read_input(input) -> tuple[np.ndarray, int]:
     return input, class_axis_of(input)
 
 
+def check_weight_values(weight: np.ndarray, name: str) -> None:
+    """Raise a ValueError naming `name` unless every entry of `weight` is finite and >= 0.
+
+    xentdoc refuses what torch accepts here. A negative weight makes the loss unbounded below
+    (a weight of -1 on a class rewards pushing its probability to 0, and the loss falls
+    without end), which is never what training wants: with class weights summing to 0 torch's
+    'mean' gives -inf, and ``pos_weight=-1`` a negative loss. NaN and infinite weights give
+    NaN or infinite losses whatever the inputs. A weight of 0 is allowed: it leaves a term out
+    (all kept weights 0 give torch's 0/0 = NaN for 'mean').
+    """
+    if np.all(weight >= 0) and np.all(np.isfinite(weight)):
+        return
+    bad = float(weight[~((weight >= 0) & np.isfinite(weight))].flat[0])
+    reason = ("a negative weight makes the loss unbounded below (torch accepts it, xentdoc does "
+              "not); use 0 to leave a term out" if bad < 0 else "it would make the loss NaN or infinite")
+    raise ValueError(f"`{name}` must hold non-negative finite numbers, got {bad!r}: {reason}.")
+
+
 def read_weight(weight, input: np.ndarray, class_axis: int):
-    """Return `weight` as an array broadcasting along the class axis, or None."""
+    """Return `weight` as an array broadcasting along the class axis, or None.
+
+    Its entries must be finite and non-negative (`check_weight_values`).
+    """
     if weight is None:
         return None
     weight = as_float_array(weight, "weight")
@@ -47,6 +68,7 @@ def read_weight(weight, input: np.ndarray, class_axis: int):
             f"`weight` must be a 1-D array of length C = {n_classes} (one weight per class), "
             f"got shape {weight.shape}."
         )
+    check_weight_values(weight, "weight")
     # Kept in its own dtype: the computation runs in the widest one (never narrowed first).
     shape = [1] * input.ndim
     shape[class_axis] = n_classes

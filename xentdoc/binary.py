@@ -34,6 +34,7 @@ import numbers
 
 import numpy as np
 
+from xentdoc._targets import check_weight_values
 from xentdoc._validation import (
     as_float_array,
     check_reduction,
@@ -92,6 +93,7 @@ def _broadcast_to(value, shape, name):
             f"`{name}` of shape {array.shape} must broadcast to the input's shape {shape} "
             "without enlarging it."
         )
+    check_weight_values(array, name)  # weight and pos_weight: finite and >= 0 (torch: any)
     return array
 
 
@@ -117,7 +119,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     target : array_like
         Targets $y \in [0, 1]$ (usually 0 or 1), same shape as `input`.
     weight : array_like, optional
-        Weights $w$ broadcasting to the input's shape (e.g. one per element or per label).
+        Weights $w$ broadcasting to the input's shape (e.g. one per element or per label),
+        finite and non-negative; 0 leaves an element out. torch accepts negative weights,
+        which make the loss unbounded below; xentdoc raises a ValueError.
     reduction : {'mean', 'sum', 'none'}, optional
         `'mean'` (default) divides the sum by the number of elements.
 
@@ -132,7 +136,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         If an argument is not real-valued.
     ValueError
         If `input` or `target` has values outside $[0, 1]$, shapes differ, `weight` does not
-        broadcast, or `reduction` is unknown.
+        broadcast or has a negative, NaN or infinite entry, or `reduction` is unknown.
 
     Notes
     -----
@@ -180,13 +184,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target : array_like
         Targets $y \in [0, 1]$, same shape as `input`.
     weight : array_like, optional
-        Weights $w$ broadcasting to the input's shape.
+        Weights $w$ broadcasting to the input's shape, finite and non-negative (as for
+        `binary_cross_entropy`: torch accepts negative ones, xentdoc raises a ValueError).
     reduction : {'mean', 'sum', 'none'}, optional
         `'mean'` (default) divides the sum by the number of elements.
     pos_weight : array_like, optional
         Weight $\rho$ of the positive term, broadcasting to the input's shape, usually one per
         class on the last axis: $\rho > 1$ raises recall on a rare positive class (for example
-        negatives / positives).
+        negatives / positives). Finite and non-negative: torch accepts a negative $\rho$,
+        which gives a negative loss (``pos_weight=-1``, $z = [0.5, -1]$, $y = [1, 1]$: -0.894)
+        that falls without bound as $z \to -\infty$; xentdoc raises a ValueError.
 
     Returns
     -------
@@ -199,7 +206,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         If an argument is not real-valued.
     ValueError
         If `target` has values outside $[0, 1]$, shapes differ, `weight` or `pos_weight` does
-        not broadcast, or `reduction` is unknown.
+        not broadcast or has a negative, NaN or infinite entry, or `reduction` is unknown.
 
     Notes
     -----

@@ -269,7 +269,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         Class indices $t_n \in [0, C)$, shape $()$, $(N)$ or $(N, d_1, \dots, d_k)$; entries
         equal to `ignore_index` are skipped.
     weight : array_like, optional
-        One weight $w_c$ per class, shape $(C)$. Default: all ones.
+        One weight $w_c$ per class, shape $(C)$, finite and non-negative. Default: all ones.
+        torch accepts negative weights, which make the loss unbounded below; xentdoc raises.
     ignore_index : int, optional
         Target value that contributes neither to the loss nor to the mean's denominator.
         Default: -100, as in torch.
@@ -287,7 +288,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     TypeError
         If `target` is not integer, or `input`/`weight` are not real-valued.
     ValueError
-        If shapes do not match or `reduction` is unknown.
+        If shapes do not match, `reduction` is unknown, or `weight` has a negative, NaN or
+        infinite entry.
     IndexError
         If a target other than `ignore_index` is negative or not below $C$.
 
@@ -729,7 +731,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         float class probabilities $y$ of the input's shape (non-negative, summing to 1 over the
         classes).
     weight : array_like, optional
-        One weight $w_c$ per class, shape $(C)$. Default: all ones.
+        One weight $w_c$ per class, shape $(C)$, finite and non-negative. Default: all ones.
+        torch accepts negative weights, which make the loss unbounded below; xentdoc raises.
     ignore_index : int, optional
         Class-index target value to skip (no loss, not counted by the mean). Default -100.
         With probability targets it must be negative and is not used (torch raises too).
@@ -749,8 +752,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         If an argument has the wrong type (e.g. a boolean target).
     ValueError
         If shapes do not match, probabilities are not distributions, `reduction` is unknown,
-        `label_smoothing` is outside $[0, 1]$, or `ignore_index` is 0 or more with probability
-        targets.
+        `label_smoothing` is outside $[0, 1]$, `ignore_index` is 0 or more with probability
+        targets, or `weight` has a negative, NaN or infinite entry.
     IndexError
         If a class index other than `ignore_index` is negative or not below $C$.
 

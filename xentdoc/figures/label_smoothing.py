@@ -37,7 +37,8 @@ def _teachers():
     def wrong_class_kl(z):                 # D_KL(split || uniform over 2), per point
         split = xentdoc.softmax(z)[wrong].reshape(-1, 2)
         split = split / split.sum(axis=1, keepdims=True)
-        return np.log(2) - xentdoc.entropy(split)
+        # D_KL itself, not log 2 - H: the difference would cancel for nearly even splits.
+        return xentdoc.kl_divergence(split, np.full_like(split, 0.5), axis=1)
 
     return {"hard targets": wrong_class_kl(z_hard),
             f"hard targets, T = {T:.2f}": wrong_class_kl(z_hard / T),

@@ -19,7 +19,9 @@ def sigmoid_and_derivative():
     p = xentdoc.sigmoid(z)
     fig, ax = new_figure()
     ax.plot(z, p, color=PALETTE["blue"], linestyle="-", label="sigmoid σ(z)")
-    ax.plot(z, p * (1 - p), color=PALETTE["vermillion"], linestyle="--", label="derivative σ(z)(1 − σ(z))")
+    # sigma(z) sigma(-z), the form that keeps tiny values (p (1 - p) would be fine on [-8, 8]).
+    derivative = p * xentdoc.sigmoid(-z)
+    ax.plot(z, derivative, color=PALETTE["vermillion"], linestyle="--", label="derivative σ(z)(1 − σ(z))")
     centre = float(xentdoc.sigmoid(0.0))
     ax.plot([0, 0], [centre, centre * (1 - centre)], "o", color=PALETTE["black"], markersize=4)
     ax.annotate("0.5", (0, centre), xytext=(8, -4), textcoords="offset points")

@@ -92,7 +92,8 @@ def test_torch_logsumexp_absorbs_the_small_term(torch):
 
 def test_the_asides_small_losses_are_the_reference_rounded_to_float64():
     """cross-entropy.md and binary-cross-entropy.md: 'here xentdoc's result is the 60-digit mpmath
-    reference rounded to float64' (the suite's general bound is 2 ulps per unit of condition)."""
+    reference rounded to float64' (the suite's general bound is 2 max(1, kappa) ulps, more for a
+    reduction)."""
     with mpmath.workdps(60):
         ce = float(mpmath.log1p(mpmath.exp(-40)))      # two classes, target logit 40 above
         bce = float(mpmath.log1p(mpmath.exp(-50)))     # z = -50, y = 0: softplus(-50)
@@ -177,7 +178,7 @@ def test_torch_bce_mean_divides_the_weighted_terms_by_the_count(torch):
 
 
 def test_torch_pos_weight_broadcasts_along_the_last_axis(torch):
-    """'For several labels, pos_weight has one entry per label (it broadcasts along the last axis).'"""
+    """'`pos_weight` has one entry per label, because it broadcasts along the last axis.'"""
     F = torch.nn.functional
     rng = np.random.default_rng(4)
     z, y = rng.normal(size=(5, 3)) * 2, rng.integers(0, 2, size=(5, 3)).astype(float)

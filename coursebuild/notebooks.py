@@ -185,6 +185,18 @@ def _notebook(cells, title, source, site_url, solutions):
     return notebook
 
 
+def _section_end(lines, start: int) -> int:
+    """Index of the next `## ` heading after line `start` (outside code blocks), or the end:
+    the Exercises section may be followed by another, such as Going further."""
+    in_code = False
+    for index in range(start + 1, len(lines)):
+        if _FENCE.match(lines[index]):
+            in_code = not in_code
+        elif not in_code and lines[index].startswith("## "):
+            return index
+    return len(lines)
+
+
 def page_notebooks(markdown: str, source: str, site_url: str):
     """(the page's notebook, its solutions notebook or None); None, None for a page without code."""
     lines = markdown.split("\n")
@@ -202,7 +214,7 @@ def page_notebooks(markdown: str, source: str, site_url: str):
         return page, None
     writer = _Writer(source, site_url)
     writer.prose.append(f"# {title}: solutions")
-    _walk(lines, exercises, writer, "keep")
+    _walk(lines[: _section_end(lines, exercises)], exercises, writer, "keep")
     return page, _notebook(writer.cells, title, source, site_url, True)
 
 

@@ -76,8 +76,8 @@ def test_the_script_formats_nested_blocks_in_place(tmp_path, monkeypatch):
     assert not errors and [block.line for block, _ in changes] == [5, 15]
     assert new_text == ('# Title\n\n!!! note\n\n    ```python\n    x = [1, 2]\n    print(x)\n    #> [1, 2]\n    ```\n\n'
                         '=== "NumPy"\n\n    ??? success "Solution"\n\n        ```python\n        import numpy as np\n\n'
-                        '        print(np.zeros(2))\n        #> [0. 0.]\n        ```\n\n```python\nprint(1)\n#> 1\n```\n'
-                        f'\n```text\n{"x" * 89}\n```\n')
+                        '        print(np.zeros(2))\n        #> [0. 0.]\n        ```\n\n'
+                        f'```python\nprint(1)\n#> 1\n```\n\n```text\n{"x" * 89}\n```\n')
     # The text block's long line, numbered as it stands once the blank line is added above it.
     assert long_lines == [(28, 89, False)] and before == 1
     page.write_text(new_text, encoding="utf-8")

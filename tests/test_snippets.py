@@ -9,57 +9,24 @@ found too (any indentation). Blocks that import torch need torch (see conftest.r
 import contextlib
 import io
 import re
-from dataclasses import dataclass
 
 import pytest
 
 from conftest import DOCS, require
+# The parser is shared with tests/test_snippet_format.py and scripts/format_snippets.py.
+from snippet_blocks import FENCE, OUTPUT, Block, expected_output  # noqa: F401 (imported from here)
+from snippet_blocks import fenced_blocks as _fenced_blocks
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+-]*)")
-OUTPUT = re.compile(r"^[ \t]*#>(?: (?P<text>.*))?$")
 USES_TORCH = re.compile(r"^[ \t]*(?:import torch|from torch\b)", re.M)
 
 
-@dataclass
-class Block:
-    page: str  # path relative to docs/, e.g. "softmax.md"
-    line: int  # 1-based line of the opening fence
-    lang: str
-    code: str  # dedented to the fence's indentation
-
-    @property
-    def id(self):
-        return f"{self.page}:L{self.line}"
-
-
 def fenced_blocks(path):
-    """All top-level fenced blocks of a Markdown page, at any indentation."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    blocks, index = [], 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        index += 1
-        if not opening:
-            continue
-        indent, fence = opening["indent"], opening["fence"]
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        body, start = [], index
-        while index < len(lines) and not closing.match(lines[index]):
-            line = lines[index]
-            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
-            index += 1
-        index += 1  # past the closing fence (or the end of an unclosed block)
-        blocks.append(Block(str(path.relative_to(DOCS)), start, opening["lang"].lower(), "\n".join(body)))
-    return blocks
+    """All top-level fenced blocks of a Markdown page, at any indentation (snippet_blocks.py)."""
+    return _fenced_blocks(path, DOCS)
 
 
 ALL_BLOCKS = [block for page in sorted(DOCS.rglob("*.md")) for block in fenced_blocks(page)]
 PYTHON_BLOCKS = [block for block in ALL_BLOCKS if block.lang in ("python", "py")]
-
-
-def expected_output(code):
-    """The `#> ` lines of a block, prefix removed, in order."""
-    return [(m["text"] or "").rstrip() for m in map(OUTPUT.match, code.splitlines()) if m]
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[b.id for b in PYTHON_BLOCKS])
@@ -100,6 +67,9 @@ def test_fence_parser_finds_nested_blocks(tmp_path, monkeypatch):
     blocks = fenced_blocks(page)
     assert [(b.line, b.lang, b.code) for b in blocks] == [
         (3, "python", "print(1)\n#> 1"), (12, "python", "x = 2\n#>"), (17, "markdown", "```python\nhidden\n```")]
+    # Where each block sits: the fence's indentation and the closing fence's line (for the formatter).
+    assert [(b.indent, b.end) for b in blocks] == [("    ", 6), ("        ", 15), ("", 21)]
+    assert blocks[0].code_lines == [(4, "print(1)"), (5, "#> 1")]
     assert expected_output(blocks[1].code) == [""]
 
 

@@ -38,10 +38,10 @@ def format_page(path: Path, docs: Path):
     changes, errors, long_lines, before = [], [], [], 0
     for block in fenced_blocks(path, docs):
         code = block.code
-        before += sum(len(line) > LINE_LENGTH for _, line in block.code_lines)
+        before += sum(len(line) > block.line_length for _, line in block.code_lines)
         if block.lang in PYTHON:
             try:
-                code = format_python(block.code)
+                code = format_python(block.code, block.line_length)
             except FormatError as error:
                 errors.append(f"{block.id}: {error}")
             else:
@@ -52,8 +52,8 @@ def format_page(path: Path, docs: Path):
         shift = sum(len(new.split("\n")) - (b.end - b.line - 1) for b, new in changes if b is not block)
         for number, line in enumerate(code.split("\n") if code or block.end > block.line + 1 else [],
                                       block.line + 1 + shift):
-            if len(line) > LINE_LENGTH:
-                long_lines.append((number, len(line), bool(OUTPUT.match(line))))
+            if len(line) > block.line_length:
+                long_lines.append((number, len(line) + len(block.indent), bool(OUTPUT.match(line))))
     for block, code in reversed(changes):
         body = [block.indent + line if line else "" for line in code.split("\n")]
         lines[block.line:block.end - 1] = body  # between the fences (0-based: fence at line - 1)

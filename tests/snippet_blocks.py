@@ -19,6 +19,8 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?
 OUTPUT = re.compile(r"^[ \t]*#>(?: (?P<text>.*))?$")
 PYTHON = ("python", "py")
 LINE_LENGTH = 88  # black's default, and the longest code line a page may show
+# A block nested in an admonition, a `???` note or a tab is shown in a narrower box: its lines
+# count with the fence's indentation, as they stand in the Markdown (and as they are formatted).
 # `#>` as black leaves it (a comment starting `#:` keeps its prefix), and the way back.
 _PROTECT = re.compile(r"^(?P<indent>[ \t]*)#>(?P<rest>(?: .*)?)$")
 _PROTECTED = re.compile(r"^(?P<indent>[ \t]*)#:>(?P<rest>.*)$")
@@ -36,6 +38,11 @@ class Block:
     @property
     def id(self):
         return f"{self.page}:L{self.line}"
+
+    @property
+    def line_length(self) -> int:
+        """The longest a line of this block may be, dedented: 88 less the fence's indentation."""
+        return LINE_LENGTH - len(self.indent.expandtabs(4))
 
     @property
     def code_lines(self):
@@ -74,8 +81,8 @@ class FormatError(ValueError):
     """A block that cannot be formatted (black cannot parse it, or it already holds `#:>` lines)."""
 
 
-def format_python(code: str) -> str:
-    """`code` (a Python block, dedented) as black formats it, line length 88, output lines kept.
+def format_python(code: str, line_length: int = LINE_LENGTH) -> str:
+    """`code` (a Python block, dedented) as black formats it at `line_length`, output lines kept.
 
     Raises FormatError when black cannot parse the block, when the block already has a `#:>`
     line (it would come back as `#>`), or when the output lines came out different.
@@ -87,7 +94,7 @@ def format_python(code: str) -> str:
         raise FormatError("a line starts with `#:>`, which protects the `#>` output lines from black")
     protected = "\n".join(_PROTECT.sub(r"\g<indent>#:>\g<rest>", line) for line in lines)
     try:
-        formatted = black.format_str(protected, mode=black.Mode(line_length=LINE_LENGTH))
+        formatted = black.format_str(protected, mode=black.Mode(line_length=line_length))
     except Exception as error:  # black.InvalidInput and the errors of its safety checks
         raise FormatError(f"black cannot format it: {error}") from error
     restored = "\n".join(_PROTECTED.sub(r"\g<indent>#>\g<rest>", line)

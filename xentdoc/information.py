@@ -283,9 +283,11 @@ def distribution_cross_entropy(y, p, axis=-1, base=None):
 
     $$H(y, p) = -\sum_{c=1}^{C} y_c \log_b p_c = H(y) + D_{\mathrm{KL}}(y \,\|\, p)$$
 
-    Not to be confused with the loss `cross_entropy`, which takes logits and targets: the loss
-    averaged over a data set is $H(\hat y, p)$, with $\hat y$ the data's empirical
-    distribution.
+    Not to be confused with the loss `cross_entropy`, which takes logits and targets. Without
+    class weights or label smoothing, the loss of example $n$ is $H(y_n, p_n)$, with $y_n$ its
+    one-hot target and $p_n$ the softmax of its logits, so the mean loss over a data set is the
+    mean of the per-example $H(y_n, p_n)$. It equals $H(\bar y, p)$, with $\bar y$ the data's
+    label frequencies, only for a model that gives every example the same distribution $p$.
 
     Parameters
     ----------
@@ -469,8 +471,11 @@ def perplexity(y, p=None, axis=-1):
 
     Notes
     -----
-    A language model's perplexity is `exp` of its mean cross-entropy loss in nats, which is
-    $\operatorname{PP}(\hat y, p)$ for the data's empirical distribution $\hat y$. It is
+    A language model's perplexity is `exp` of its mean cross-entropy loss in nats. That equals
+    $\operatorname{PP}(\bar y, p)$, with $\bar y$ the data's token frequencies, only for a model
+    that gives every token the same distribution $p$ (a unigram model); a model whose $p$
+    depends on the input or on the tokens before has the exponential of the mean of the
+    per-token cross-entropies instead. It is
     $+\infty$ where $H(y, p)$ is (a zero of `p` where `y` is positive), and where it exceeds
     the dtype's range, without a warning; a NaN entry gives NaN. The entropy is kept in
     float64 (for float64 input: long double, where it is wider) until after the exponential,

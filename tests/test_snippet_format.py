@@ -18,12 +18,7 @@ PAGES = sorted({block.page for block in ALL_BLOCKS})
 FIX = "run `.venv/bin/python scripts/format_snippets.py` (it rewrites the pages' Python blocks)"
 
 
-# Issue 21 is open: these pages still hold output lines, f-strings and comments that black
-# cannot wrap (12 code and 12 output lines on the last count). Shorten them, then empty the set.
-WIDTH_PENDING = {"gradients.md", "information-theory.md"}
-
-
-@pytest.mark.parametrize("page", [page for page in PAGES if page not in WIDTH_PENDING])
+@pytest.mark.parametrize("page", PAGES)
 def test_no_code_line_is_wider_than_88(page):
     offenders = [f"{page}:{number}: {len(line)} characters{' (an output line)' if OUTPUT.match(line) else ''}"
                  for block in ALL_BLOCKS if block.page == page for number, line in block.code_lines

@@ -190,14 +190,8 @@ def _prepare(x, axis, temperature=1.0):
     axis = check_axis(axis, max(x.ndim, 1))
     temperature = check_positive_scalar(temperature, "temperature")
     out_dtype = x.dtype
-    work = compute_dtype(x)
-    with np.errstate(over="ignore", under="ignore"):
-        exact = float(work.type(temperature)) == temperature  # float(): compared in float64
-    if not exact:
-        # The temperature is an argument too (the widest-dtype rule): one that float32 rounds,
-        # overflows (T > 3.4e38) or flushes to 0 (T < 1.4e-45) is used in float64.
-        work = np.promote_types(work, np.float64)
-    x = x.astype(work, copy=False)
+    # At least float64, which holds every temperature exactly (a Python float is one).
+    x = x.astype(compute_dtype(x), copy=False)
     if scalar:  # a 0-d input is one axis of length 1, as in torch and SciPy
         x = x.reshape(1)
     return x, axis, temperature, out_dtype, scalar

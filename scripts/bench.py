@@ -161,19 +161,14 @@ def report(rows) -> str:
     return "\n".join(lines)
 
 
-# NumPy dispatches as on an AVX2 CPU with these features disabled (set before it is imported).
-AVX2_DISPATCH = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL"}
-
-
-def has_avx512() -> bool:
-    from numpy._core._multiarray_umath import __cpu_features__
-
-    return bool(__cpu_features__.get("AVX512F"))
-
-
 def each_dispatch(argv) -> int:
     """Run this script once per NumPy dispatch this CPU offers, each in its own process."""
     import subprocess
+    from pathlib import Path
+
+    # The test suite's switch to NumPy's AVX2 kernels, and its test for AVX-512: one copy.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from other_dispatch import AVX2_DISPATCH, has_avx512
 
     command = [sys.executable, __file__, "--this-dispatch", *argv]
     runs = [("native dispatch", {})]
